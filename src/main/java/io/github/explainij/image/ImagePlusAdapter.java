@@ -1,0 +1,137 @@
+package io.github.explainij.image;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+
+import io.github.explainij.ExplainException;
+
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
+
+/**
+ * ImageJ 1.x images to ImgLib2 and back. The model input is the image's current plane: all channels at
+ * the current slice and frame (RGB counts as three channels), as an {@code [X, Y, C]} float image. The
+ * source image is only read, never changed.
+ */
+public final class ImagePlusAdapter {
+
+	private ImagePlusAdapter() {}
+
+	/**
+	 * The current plane of every channel, as a float image [X, Y, C] (C = 1 for a single channel).
+	 *
+	 * @throws ExplainException for a missing or empty image, or one with NaN / infinite pixels
+	 */
+	public static ArrayImg<FloatType, FloatArray> currentPlanes(final ImagePlus imp) {
+		if (imp == null) throw new ExplainException("no image: open an image first");
+		final int w = imp.getWidth(), h = imp.getHeight();
+		if (w <= 0 || h <= 0 || imp.getStackSize() == 0 || imp.getProcessor() == null || imp.getProcessor().getPixels() == null) {
+			throw new ExplainException("the image '" + imp.getTitle() + "' is empty");
+		}
+		final float[][] planes;
+		if (imp.getType() == ImagePlus.COLOR_RGB) {
+			final ColorProcessor cp = (ColorProcessor) imp.getProcessor();
+			planes = new float[3][];
+			for (int c = 0; c < 3; c++) planes[c] = (float[]) cp.toFloat(c, null).getPixels();
+		}
+		else {
+			final int channels = imp.getNChannels();
+			final ImageStack stack = imp.getStack();
+			planes = new float[channels][];
+			for (int c = 0; c < channels; c++) {
+				final int index = imp.getStackIndex(c + 1, imp.getZ(), imp.getT());
+				final ImageProcessor ip = stack.getProcessor(index);
+				planes[c] = toFloat(ip);
+			}
+		}
+		check(planes, imp.getTitle());
+		return fromPlanes(planes, w, h);
+	}
+
+	private static float[] toFloat(final ImageProcessor ip) {
+		if (ip instanceof FloatProcessor) return ((float[]) ip.getPixels()).clone();
+		// Raw values: no calibration function, no display range scaling.
+		final int n = ip.getPixelCount();
+		final float[] out = new float[n];
+		for (int i = 0; i < n; i++) out[i] = ip.getf(i);
+		return out;
+	}
+
+	private static void check(final float[][] planes, final String title) {
+		long nan = 0, total = 0;
+		for (final float[] p : planes) {
+			for (final float v : p) {
+				if (!Float.isFinite(v)) nan++;
+			}
+			total += p.length;
+		}
+		if (nan == total) throw new ExplainException("the image '" + title + "' has no finite pixel values (all NaN)");
+		if (nan > 0) {
+			throw new ExplainException("the image '" + title + "' has " + nan + " NaN or infinite pixels; a model cannot use them. " +
+				"Replace them first (Process > Noise > Remove NaNs..., or Process > Math > Set... on a selection)");
+		}
+	}
+
+	/** Wraps channel planes (row-major, each w*h) as [X, Y, C] without copying. */
+	public static ArrayImg<FloatType, FloatArray> fromPlanes(final float[][] planes, final int w, final int h) {
+		final float[] all = new float[planes.length * w * h];
+		for (int c = 0; c < planes.length; c++) {
+			if (planes[c].length != w * h) throw new IllegalArgumentException("plane " + c + " has " + planes[c].length + " values, not " + w * h);
+			System.arraycopy(planes[c], 0, all, c * w * h, w * h);
+		}
+		return ArrayImgs.floats(all, w, h, planes.length);
+	}
+
+	/**
+	 * Flat, channel-major values (the layout of a [C, H, W] tensor) of an [X, Y] or [X, Y, C] image.
+	 */
+	public static float[] toChw(final RandomAccessibleInterval<FloatType> img) {
+		final long n = Views.iterable(img).size();
+		final float[] out = new float[Math.toIntExact(n)];
+		int i = 0;
+		for (final FloatType t : Views.flatIterable(img)) out[i++] = t.get();
+		return out;
+	}
+
+	/** Channel planes of an [X, Y, C] image. */
+	public static float[][] planes(final RandomAccessibleInterval<FloatType> img) {
+		final int w = (int) img.dimension(0), h = (int) img.dimension(1);
+		final int c = img.numDimensions() > 2 ? (int) img.dimension(2) : 1;
+		final float[] all = toChw(img);
+		final float[][] planes = new float[c][w * h];
+		for (int k = 0; k < c; k++) System.arraycopy(all, k * w * h, planes[k], 0, w * h);
+		return planes;
+	}
+
+	/**
+	 * A 32-bit image of an [X, Y] or [X, Y, C] attribution (a C-slice stack for several channels), with
+	 * the source's spatial calibration.
+	 */
+	public static ImagePlus toImagePlus(final RandomAccessibleInterval<FloatType> img, final String title,
+		final Calibration calibration, final String[] sliceLabels)
+	{
+		final int w = (int) img.dimension(0), h = (int) img.dimension(1);
+		final float[][] planes = planes(img);
+		final ImageStack stack = new ImageStack(w, h);
+		for (int c = 0; c < planes.length; c++) {
+			stack.addSlice(sliceLabels != null && c < sliceLabels.length ? sliceLabels[c] : null, new FloatProcessor(w, h, planes[c]));
+		}
+		final ImagePlus out = new ImagePlus(title, stack);
+		if (calibration != null) {
+			final Calibration cal = calibration.copy();
+			cal.disableDensityCalibration();
+			cal.setValueUnit("attribution");
+			out.setCalibration(cal);
+		}
+		out.resetDisplayRange();
+		return out;
+	}
+}

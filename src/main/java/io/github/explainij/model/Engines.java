@@ -1,0 +1,78 @@
+package io.github.explainij.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import io.github.explainij.ExplainException;
+
+/**
+ * Loads DJL's PyTorch engine once, offline, and chooses devices. DJL never downloads anything here:
+ * the CPU libtorch comes from the pytorch-native-cpu jar; a GPU build comes from a local PyTorch
+ * 2.7.1 CUDA installation named by {@code PYTORCH_LIBRARY_PATH}.
+ */
+public final class Engines {
+
+	public static final String AUTO = "auto";
+	public static final String CPU = "cpu";
+	public static final String GPU = "gpu";
+
+	private static volatile Engine engine;
+
+	private Engines() {}
+
+	/** The PyTorch engine, loaded on first use. */
+	public static Engine pytorch() {
+		Engine e = engine;
+		if (e != null) return e;
+		synchronized (Engines.class) {
+			if (engine == null) {
+				if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+				try {
+					engine = Engine.getEngine("PyTorch");
+				}
+				catch (final RuntimeException | LinkageError ex) {
+					throw new ExplainException("the PyTorch engine could not start: " + Network.oneLine(ex.getMessage()) +
+						". Put pytorch-engine, pytorch-jni and pytorch-native-cpu (linux-x86_64) jars in Fiji.app/jars, " +
+						"or set PYTORCH_LIBRARY_PATH to the lib folder of a PyTorch 2.7.1 installation.", ex);
+				}
+			}
+			return engine;
+		}
+	}
+
+	/** A device choice and what became of it. */
+	public static final class Choice {
+
+		private final Device device;
+		private final String note;
+
+		Choice(final Device device, final String note) {
+			this.device = device;
+			this.note = note;
+		}
+
+		public Device device() { return device; }
+
+		/** Why the device differs from the request, or null. */
+		public String note() { return note; }
+	}
+
+	/**
+	 * Resolves {@code auto | cpu | gpu}. A GPU request on a machine without a CUDA engine falls back to
+	 * the CPU and says so in {@link Choice#note()}.
+	 */
+	public static Choice choose(final String request) {
+		final String r = request == null ? AUTO : request.trim().toLowerCase();
+		if (!r.equals(AUTO) && !r.equals(CPU) && !r.equals(GPU)) {
+			throw new ExplainException("device must be auto, cpu or gpu, not '" + request + "'");
+		}
+		if (r.equals(CPU)) return new Choice(Device.cpu(), null);
+		final int gpus = pytorch().getGpuCount();
+		if (gpus > 0) return new Choice(Device.gpu(0), null);
+		if (r.equals(GPU)) {
+			return new Choice(Device.cpu(), "GPU requested but the PyTorch engine sees no CUDA device (the CPU build of " +
+				"libtorch is loaded; set PYTORCH_LIBRARY_PATH to a PyTorch 2.7.1 CUDA lib folder); using the CPU");
+		}
+		return new Choice(Device.cpu(), null);
+	}
+}

@@ -1,0 +1,347 @@
+package io.github.explainij.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+
+import io.github.explainij.ExplainException;
+import io.github.explainij.target.ScoreKind;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A TorchScript classifier with its sidecar: {@code forward(x)} takes float [B, C, H, W] and returns
+ * logits [B, K]. Models that follow the explainable convention also expose their stages
+ * ({@code layer_names}, {@code forward_layers}, {@code layer_kinds}), which layer-aware methods use.
+ * <p>
+ * The module always stays in eval mode; gradients come from calling it with autograd on through
+ * {@link TorchScriptCalls}. Only one gradient computation runs at a time in the JVM
+ * ({@link #GRADIENT_LOCK}), because DJL allows one open {@link GradientCollector}.
+ */
+public final class Network implements AutoCloseable {
+
+	/** Serializes all gradient work: DJL allows one open GradientCollector at a time. */
+	public static final ReentrantLock GRADIENT_LOCK = new ReentrantLock();
+
+	private final Path file;
+	private final ModelSpec spec;
+	private final Device device;
+	private final Model model;
+	private final PtSymbolBlock block;
+	private final List<String> layerNames;
+	private final List<String> layerKinds;
+
+	private Network(final Path file, final ModelSpec spec, final Device device, final Model model) {
+		this.file = file;
+		this.spec = spec;
+		this.device = device;
+		this.model = model;
+		this.block = (PtSymbolBlock) model.getBlock();
+		JniUtils.enableInferenceMode(block);
+		this.layerNames = stringList("layer_names");
+		final List<String> kinds = layerNames == null ? null : stringList("layer_kinds");
+		this.layerKinds = kinds != null && kinds.size() == layerNames.size() ? kinds : null;
+	}
+
+	/**
+	 * Loads a TorchScript file and its sidecar on the given device.
+	 *
+	 * @throws ExplainException when the file is missing, not TorchScript, or its sidecar is broken
+	 */
+	public static Network load(final Path file, final Device device) {
+		if (file == null) throw new ExplainException("no model file given: choose a TorchScript file (.pt) saved with torch.jit.save");
+		if (!Files.isRegularFile(file)) {
+			throw new ExplainException("model file not found: " + file + " (choose a TorchScript .pt file)");
+		}
+		final ModelSpec spec = ModelSpec.forModel(file);
+		Engines.pytorch();
+		final Model model = Model.newInstance(spec.name(), device, "PyTorch");
+		try {
+			final String fileName = file.getFileName().toString();
+			final String prefix = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+			model.load(file.toAbsolutePath(), prefix, java.util.Map.of("trainParam", "true"));
+			if (!(model.getBlock() instanceof PtSymbolBlock)) {
+				throw new ExplainException("the model file " + file + " did not load as a TorchScript module");
+			}
+			return new Network(file, spec, device, model);
+		}
+		catch (IOException | MalformedModelException | EngineException | IllegalArgumentException e) {
+			model.close();
+			throw new ExplainException("cannot load the model " + file.getFileName() + " as TorchScript: " +
+				oneLine(e.getMessage()) + ". Save the model with torch.jit.save(torch.jit.script(model), path) " +
+				"(see models/explainable.py)", e);
+		}
+		catch (final RuntimeException e) {
+			model.close();
+			throw e;
+		}
+	}
+
+	static String oneLine(final String message) {
+		if (message == null) return "unknown error";
+		final String line = message.strip().split("\n", 2)[0];
+		return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+	}
+
+	private List<String> stringList(final String method) {
+		if (!hasMethod(method)) return null;
+		try (IValue out = TorchScriptCalls.run(block, method, false)) {
+			final List<String> names = new ArrayList<>();
+			for (final IValue v : out.toIValueArray()) {
+				names.add(v.toStringValue());
+				v.close();
+			}
+			return Collections.unmodifiableList(names);
+		}
+		catch (final RuntimeException e) {
+			return null;
+		}
+	}
+
+	private boolean hasMethod(final String method) {
+		try {
+			final Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
+			final java.lang.reflect.Field f = lib.getDeclaredField("LIB");
+			f.setAccessible(true);
+			final java.lang.reflect.Method names = lib.getDeclaredMethod("moduleGetMethodNames", long.class);
+			names.setAccessible(true);
+			for (final String n : (String[]) names.invoke(f.get(null), block.getHandle())) {
+				if (n.equals(method)) return true;
+			}
+			return false;
+		}
+		catch (final ReflectiveOperationException e) {
+			return true; // let the call itself tell
+		}
+	}
+
+	public Path file() { return file; }
+
+	public ModelSpec spec() { return spec; }
+
+	public Device device() { return device; }
+
+	/** The model's own manager; create sub-managers from it for each computation. */
+	public NDManager manager() { return model.getNDManager(); }
+
+	/** Whether the model exposes its stages (layer_names and forward_layers). */
+	public boolean hasStages() { return layerNames != null; }
+
+	/** Stage names in order, or an empty list. */
+	public List<String> layerNames() { return layerNames == null ? List.of() : layerNames; }
+
+	/** Stage kinds ("conv", "relu", ...) in order, or an empty list when the model does not say. */
+	public List<String> layerKinds() { return layerKinds == null ? List.of() : layerKinds; }
+
+	/** Fails with a clear message when a layer-aware method meets a model without stages. */
+	public void requireStages(final String method) {
+		if (!hasStages()) {
+			throw new ExplainException(method + " needs a model that exposes its stages (layer_names and forward_layers); " +
+				file.getFileName() + " does not. Export it with models/explainable.py");
+		}
+	}
+
+	/** The index of a stage by name. */
+	public int stageIndex(final String name) {
+		requireStages("choosing a layer");
+		final int i = layerNames.indexOf(name);
+		if (i < 0) throw new ExplainException("the model has no stage '" + name + "'; its stages are " + layerNames);
+		return i;
+	}
+
+	/**
+	 * The transform from this source image's raw values to network input.
+	 *
+	 * @param planes raw pixel values, one array per channel, row-major
+	 */
+	public InputTransform transformFor(final float[][] planes) {
+		if (spec.channels() > 0 && spec.channels() != planes.length) {
+			throw new ExplainException("the model " + spec.name() + " takes " + spec.channels() + " channel(s) but the image has " +
+				planes.length + ". " + (spec.channels() == 3 ? "Convert it with Image > Type > RGB Color, " :
+					spec.channels() == 1 ? "Pick one channel (Image > Duplicate...) or convert to 8-bit, " : "") +
+				"or choose a model trained for " + planes.length + " channel(s).");
+		}
+		final double[][] affine = spec.normalization().affineFor(planes);
+		return new InputTransform(affine[0], affine[1], spec.height(), spec.width());
+	}
+
+	/**
+	 * Runs the network.
+	 *
+	 * @param input network input [B, C, H, W] (already normalized)
+	 * @param grad whether autograd records the call
+	 * @return logits [B, K], attached to the input's manager
+	 */
+	public NDArray forward(final NDArray input, final boolean grad) {
+		try (IValue in = IValue.from((PtNDArray) input); IValue out = TorchScriptCalls.run(block, "forward", grad, in)) {
+			return logits(out, input);
+		}
+		catch (final EngineException e) {
+			throw modelFailed(e, input.getShape());
+		}
+	}
+
+	/**
+	 * Applies stages {@code start .. end-1} (explainable convention).
+	 *
+	 * @param a the input when start == 0, else the output of stage start-1
+	 */
+	public NDArray forwardLayers(final NDArray a, final int start, final int end, final boolean grad) {
+		requireStages("this method");
+		try (IValue in = IValue.from((PtNDArray) a); IValue s = IValue.from((long) start); IValue e = IValue.from((long) end);
+			IValue out = TorchScriptCalls.run(block, "forward_layers", grad, in, s, e))
+		{
+			return out.toTensor((PtNDManager) a.getManager());
+		}
+		catch (final EngineException e) {
+			throw modelFailed(e, a.getShape());
+		}
+	}
+
+	private NDArray logits(final IValue out, final NDArray input) {
+		if (!out.isTensor()) {
+			throw new ExplainException("the model's forward returned " + out.getType() + ", not a tensor of logits [B, K]");
+		}
+		final NDArray logits = out.toTensor((PtNDManager) input.getManager());
+		if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != input.getShape().get(0)) {
+			throw new ExplainException("the model's forward returned shape " + logits.getShape() +
+				"; a classifier must return logits [B, K]");
+		}
+		return logits;
+	}
+
+	private ExplainException modelFailed(final EngineException e, final Shape shape) {
+		return new ExplainException("the model " + spec.name() + " could not run on an input of shape " + shape +
+			" [B, C, H, W]: " + oneLine(e.getMessage()) + ". Check the image's channel count and size against what the model " +
+			"was trained on (write them in the sidecar " + ModelSpec.sidecarOf(file).getFileName() + ").", e);
+	}
+
+	/**
+	 * Gradient of a class score with respect to raw pixel values, for a batch of raw images.
+	 *
+	 * @param raw raw pixel values [B, C, H, W] (not modified)
+	 * @param transform raw values to network input
+	 * @param targets the class whose score is differentiated, one per sample
+	 * @param kind logit or probability
+	 * @return the gradient (same shape as raw) and the scores
+	 */
+	public ScoreGradient scoreGradient(final float[] raw, final Shape shape, final InputTransform transform,
+		final int[] targets, final ScoreKind kind)
+	{
+		return autograd((scope, collector) -> {
+			final NDArray x = scope.create(raw, shape);
+			x.setRequiresGradient(true);
+			final NDArray logits = forward(transform.apply(x), true);
+			final NDArray perSample = selectScores(logits, targets, kind);
+			collector.backward(perSample.sum());
+			final float[] gradient = x.getGradient().toFloatArray();
+			return new ScoreGradient(gradient, perSample.toFloatArray(), logits.toFloatArray(), (int) logits.getShape().get(1));
+		});
+	}
+
+	/**
+	 * The score of each sample's target class: {@code logits[b, targets[b]]}, or the softmax
+	 * probability. Differentiable.
+	 *
+	 * @return [B]
+	 */
+	public static NDArray selectScores(final NDArray logits, final int[] targets, final ScoreKind kind) {
+		final int k = (int) logits.getShape().get(1);
+		final float[] oneHot = new float[targets.length * k];
+		for (int b = 0; b < targets.length; b++) {
+			if (targets[b] < 0 || targets[b] >= k) throw new ExplainException("target class " + targets[b] + " is outside 0.." + (k - 1));
+			oneHot[b * k + targets[b]] = 1;
+		}
+		final NDArray selected = kind == ScoreKind.PROBABILITY ? logits.softmax(1) : logits;
+		return selected.mul(logits.getManager().create(oneHot, new Shape(targets.length, k))).sum(new int[] { 1 });
+	}
+
+	/** Work done while autograd records; see {@link #autograd(AutogradWork)}. */
+	@FunctionalInterface
+	public interface AutogradWork<T> {
+
+		/**
+		 * @param scope a manager for this work's arrays, closed afterwards (copy results to Java arrays)
+		 * @param collector the open gradient collector: {@code collector.backward(scalar)}
+		 */
+		T run(NDManager scope, GradientCollector collector);
+	}
+
+	/**
+	 * Runs work with autograd on, one such work at a time in the JVM (DJL allows one open
+	 * {@link GradientCollector}). Native memory of the work is released when it returns. Use
+	 * {@link #forward(NDArray, boolean)} / {@link #forwardLayers(NDArray, int, int, boolean)} with
+	 * {@code grad = true} inside; the module stays in eval mode.
+	 */
+	public <T> T autograd(final AutogradWork<T> work) {
+		GRADIENT_LOCK.lock();
+		try (NDManager scope = manager().newSubManager();
+			GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector())
+		{
+			return work.run(scope, collector);
+		}
+		finally {
+			GRADIENT_LOCK.unlock();
+		}
+	}
+
+	/**
+	 * Logits for a batch of raw images (no gradient).
+	 *
+	 * @return logits, row-major [B, K]
+	 */
+	public float[] logits(final float[] raw, final Shape shape, final InputTransform transform) {
+		try (NDManager scope = manager().newSubManager()) {
+			return forward(transform.apply(scope.create(raw, shape)), false).toFloatArray();
+		}
+	}
+
+	@Override
+	public void close() {
+		model.close();
+	}
+
+	/** A gradient computation's result. */
+	public static final class ScoreGradient {
+
+		private final float[] gradient;
+		private final float[] scores;
+		private final float[] logits;
+		private final int classes;
+
+		ScoreGradient(final float[] gradient, final float[] scores, final float[] logits, final int classes) {
+			this.gradient = gradient;
+			this.scores = scores;
+			this.logits = logits;
+			this.classes = classes;
+		}
+
+		/** d score / d raw pixel, same layout as the raw input. */
+		public float[] gradient() { return gradient; }
+
+		/** The differentiated score of each sample. */
+		public float[] scores() { return scores; }
+
+		/** Logits, row-major [B, K]. */
+		public float[] logits() { return logits; }
+
+		public int classes() { return classes; }
+	}
+}
