@@ -1,0 +1,59 @@
+package io.github.explainij.method;
+
+import ai.djl.ndarray.types.Shape;
+
+import io.github.explainij.model.Network.ScoreGradient;
+
+import net.imglib2.img.array.ArrayImgs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Saliency map (Simonyan, Vedaldi and Zisserman 2014): the gradient of the class score with respect
+ * to the input pixels. With {@code absolute} (default) each pixel gets the largest absolute gradient
+ * over its channels, as in the paper; otherwise the signed gradient, summed over channels. With
+ * {@code perChannel} one slice per input channel is kept (absolute or signed, not reduced).
+ */
+public final class SaliencyMap {
+
+	public static final String NAME = "Saliency Map";
+
+	private final boolean absolute;
+	private final boolean perChannel;
+
+	public SaliencyMap(final boolean absolute, final boolean perChannel) {
+		this.absolute = absolute;
+		this.perChannel = perChannel;
+	}
+
+	public Attribution explain(final ExplainRequest request) {
+		final int target = request.targetClass();
+		final int c = request.channels(), h = request.height(), w = request.width();
+		final ScoreGradient g = request.network().scoreGradient(request.pixels(), new Shape(1, c, h, w), request.transform(),
+			new int[] { target }, request.score());
+		final float[] grad = g.gradient();
+		final int n = w * h;
+		final float[] out;
+		if (perChannel) {
+			out = grad.clone();
+			if (absolute) for (int i = 0; i < out.length; i++) out[i] = Math.abs(out[i]);
+		}
+		else {
+			out = new float[n];
+			for (int i = 0; i < n; i++) {
+				float v = 0;
+				for (int k = 0; k < c; k++) {
+					final float gk = grad[k * n + i];
+					v = absolute ? Math.max(v, Math.abs(gk)) : v + gk;
+				}
+				out[i] = v;
+			}
+		}
+		final Map<String, String> params = new LinkedHashMap<>();
+		params.put("absolute", Boolean.toString(absolute));
+		params.put("per_channel", Boolean.toString(perChannel));
+		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), NAME, target,
+			request.className(target), g.scores()[0], g.logits(), !absolute, params);
+	}
+}
