@@ -1,0 +1,101 @@
+package io.github.explainij.cli;
+
+import ij.ImagePlus;
+
+import io.github.explainij.ExplainException;
+import io.github.explainij.command.ExplainCommands;
+import io.github.explainij.command.Options;
+
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.convert.ConvertService;
+import org.scijava.module.Module;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.PluginService;
+
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs an Explain-IJ command headless with explicit inputs. Inputs that are not given take the
+ * command's own defaults (never values remembered from an earlier interactive run), so a command line
+ * always means the same thing.
+ */
+public final class CommandRunner {
+
+	private final Context context;
+
+	public CommandRunner(final Context context) {
+		this.context = context;
+	}
+
+	/**
+	 * @param params other inputs by macro key (e.g. "absolute" -> "false")
+	 * @return the finished module; check {@link Module#isCanceled()} for bad input
+	 */
+	public Module run(final CommandInfo info, final ImagePlus image, final File model, final Map<String, String> params) {
+		final ModuleService modules = context.service(ModuleService.class);
+		final ConvertService convert = context.service(ConvertService.class);
+		final Module module = modules.createModule(info);
+		final Map<String, String> left = new LinkedHashMap<>(params);
+		for (final ModuleItem<?> item : info.inputs()) {
+			final String name = item.getName();
+			if (name.equals(Options.IMAGE)) {
+				module.setInput(name, image);
+			}
+			else if (name.equals(Options.MODEL_FILE)) {
+				module.setInput(name, model);
+			}
+			else if (left.containsKey(name)) {
+				final String text = left.remove(name);
+				final Object value = convert(convert, item, text);
+				module.setInput(name, value);
+			}
+			else if (!ExplainCommands.userInputs(info).contains(item)) {
+				continue; // services: injected by the framework
+			}
+			module.resolveInput(name);
+		}
+		if (!left.isEmpty()) {
+			throw new ExplainException("unknown parameter(s) " + left.keySet() + " for " + info.getName() +
+				"; its parameters are " + ExplainCommands.userInputs(info).stream().map(ModuleItem::getName).toList());
+		}
+		try {
+			// Preprocessors inject services; postprocessors (display) are skipped: outputs are saved by the caller.
+			final List<PreprocessorPlugin> pre = context.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class);
+			modules.run(module, pre, List.<PostprocessorPlugin> of(), Map.of()).get();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new ExplainException("interrupted");
+		}
+		catch (final ExecutionException e) {
+			throw new IllegalStateException(e.getCause());
+		}
+		return module;
+	}
+
+	private static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text) {
+		if (item.getChoices() != null && !item.getChoices().isEmpty() && !item.getChoices().contains(text)) {
+			throw new ExplainException(item.getName() + " must be one of " + item.getChoices() + ", not '" + text + "'");
+		}
+		final Class<?> t = item.getType();
+		if (t == boolean.class || t == Boolean.class) {
+			if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+				throw new ExplainException(item.getName() + " must be true or false, not '" + text + "'");
+			}
+			return Boolean.parseBoolean(text.toLowerCase());
+		}
+		final Object value = convert.convert(text, t);
+		if (value == null) {
+			throw new ExplainException(item.getName() + " must be " + ExplainCommands.typeWord(item) + ", not '" + text + "'");
+		}
+		return value;
+	}
+}

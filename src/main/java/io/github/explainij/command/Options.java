@@ -1,0 +1,31 @@
+package io.github.explainij.command;
+
+/**
+ * Option names, choices and defaults shared by the commands, the ImageJ 1.x bridge, the command line
+ * and the documentation. Field names of commands are the macro keys; they are listed here so the
+ * command line and the docs use the same words.
+ */
+public final class Options {
+
+	private Options() {}
+
+	public static final String MENU_ROOT = "Plugins>Explain-IJ";
+	public static final String MENU_ATTRIBUTION = MENU_ROOT + ">Attribution";
+
+	public static final String IMAGE = "image";
+	public static final String MODEL_FILE = "model_file";
+	public static final String TARGET = "target";
+	public static final String SCORE = "score";
+	public static final String DEVICE = "device";
+	public static final String SHOW_OVERLAY = "show_overlay";
+	public static final String ATTRIBUTION = "attribution";
+
+	public static final String TARGET_PREDICTED = "predicted";
+	public static final String SCORE_LOGIT = "logit";
+	public static final String SCORE_PROBABILITY = "probability";
+	public static final String DEVICE_AUTO = "auto";
+	public static final String DEVICE_CPU = "cpu";
+	public static final String DEVICE_GPU = "gpu";
+
+	public static final String TARGET_DESCRIPTION = "'predicted' (the top class), a class index (0-based, as PyTorch counts) or a class name from the model's sidecar";
+}

@@ -1,0 +1,27 @@
+package io.github.explainij.command;
+
+import io.github.explainij.method.Attribution;
+import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.SaliencyMap;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > Explain-IJ > Attribution > Saliency Map (CLI: {@code saliency}). */
+@Plugin(type = Command.class, name = "saliency", label = SaliencyMap.NAME,
+	menuPath = Options.MENU_ATTRIBUTION + ">" + SaliencyMap.NAME,
+	description = "Gradient of the class score with respect to the pixels (Simonyan et al. 2014)")
+public class SaliencyCommand extends AttributionCommand {
+
+	@Parameter(label = "Absolute value", description = "|gradient|, max over channels (Simonyan); false: signed gradient, summed over channels")
+	private boolean absolute = true;
+
+	@Parameter(label = "One slice per channel", description = "keep one slice per input channel instead of reducing over channels")
+	private boolean per_channel = false;
+
+	@Override
+	protected Attribution explain(final ExplainRequest request) {
+		return new SaliencyMap(absolute, per_channel).explain(request).withParameter("score", request.score().key());
+	}
+}
