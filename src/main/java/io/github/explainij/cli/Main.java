@@ -36,7 +36,9 @@ import java.util.Map;
  * java -jar explain-ij.jar list
  * </pre>
  *
- * Exit status 0 on success, 2 with a one-line reason on bad input, 1 on an unexpected failure.
+ * Other image outputs of a command (e.g. a per-window map) are written beside {@code --out} as
+ * {@code <out>_<output name>.tif}. Exit status 0 on success, 2 with a one-line reason on bad input, 1
+ * on an unexpected failure.
  */
 public final class Main {
 
@@ -158,6 +160,11 @@ public final class Main {
 		final Result r = explain(context, info, image, a.model, a.params);
 		save(r.attribution, tif);
 		out.println(r.summary());
+		for (final Map.Entry<String, ImagePlus> extra : r.extras.entrySet()) {
+			final File f = new File(tif.getAbsoluteFile().getParentFile(), baseName(tif) + "_" + extra.getKey() + ".tif");
+			save(extra.getValue(), f);
+			out.println("wrote " + f.getPath());
+		}
 		if (r.prop("device_note") != null) out.println("note: " + r.prop("device_note"));
 		out.println("wrote " + tif.getPath());
 		if (a.overlay != null) {
@@ -171,6 +178,8 @@ public final class Main {
 	static final class Result {
 
 		final ImagePlus attribution;
+		/** Other image outputs of the command, by output name. */
+		final Map<String, ImagePlus> extras = new LinkedHashMap<>();
 
 		Result(final ImagePlus attribution) {
 			this.attribution = attribution;
@@ -196,7 +205,12 @@ public final class Main {
 		if (why != null) throw new ExplainException(why);
 		final ImagePlus attribution = (ImagePlus) module.getOutput(Options.ATTRIBUTION);
 		if (attribution == null) throw new ExplainException(info.getName() + " produced no attribution");
-		return new Result(attribution);
+		final Result result = new Result(attribution);
+		for (final ModuleItem<?> item : info.outputs()) {
+			final Object value = module.getOutput(item.getName());
+			if (!item.getName().equals(Options.ATTRIBUTION) && value instanceof ImagePlus) result.extras.put(item.getName(), (ImagePlus) value);
+		}
+		return result;
 	}
 
 	static ImagePlus openImage(final File file) {

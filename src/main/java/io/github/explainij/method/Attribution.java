@@ -5,11 +5,12 @@ import net.imglib2.type.numeric.real.FloatType;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A method's result: the raw attribution map ([X, Y], or [X, Y, C] per channel) at the image's own
- * size, and what is needed to reproduce and read it.
+ * A method's result: the raw attribution map at the image's own size ([X, Y]; or [X, Y, N] for a stack:
+ * per input channel, per step, per class, ...), and what is needed to reproduce and read it.
  */
 public final class Attribution {
 
@@ -21,11 +22,26 @@ public final class Attribution {
 	private final float[] logits;
 	private final boolean signed;
 	private final Map<String, String> parameters;
+	private final Map<String, String> results;
+	private final List<String> sliceLabels;
 
 	public Attribution(final RandomAccessibleInterval<FloatType> map, final String method, final int targetClass,
 		final String targetName, final float score, final float[] logits, final boolean signed,
 		final Map<String, String> parameters)
 	{
+		this(map, method, targetClass, targetName, score, logits, signed, parameters, Map.of(), null);
+	}
+
+	/**
+	 * @param results numbers the method found besides the map (e.g. a completeness gap), as text
+	 * @param sliceLabels names of the slices of an [X, Y, N] map (null: "channel 1", ...)
+	 */
+	public Attribution(final RandomAccessibleInterval<FloatType> map, final String method, final int targetClass,
+		final String targetName, final float score, final float[] logits, final boolean signed,
+		final Map<String, String> parameters, final Map<String, String> results, final List<String> sliceLabels)
+	{
+		this.results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
+		this.sliceLabels = sliceLabels == null ? null : List.copyOf(sliceLabels);
 		this.map = map;
 		this.method = method;
 		this.targetClass = targetClass;
@@ -41,7 +57,14 @@ public final class Attribution {
 		final Map<String, String> p = new LinkedHashMap<>();
 		p.put(key, value);
 		p.putAll(parameters);
-		return new Attribution(map, method, targetClass, targetName, score, logits, signed, p);
+		return new Attribution(map, method, targetClass, targetName, score, logits, signed, p, results, sliceLabels);
+	}
+
+	/** The same result with one more result value. */
+	public Attribution withResult(final String key, final String value) {
+		final Map<String, String> r = new LinkedHashMap<>(results);
+		r.put(key, value);
+		return new Attribution(map, method, targetClass, targetName, score, logits, signed, parameters, r, sliceLabels);
 	}
 
 	/** Raw values, [X, Y] or [X, Y, C]. */
@@ -64,4 +87,10 @@ public final class Attribution {
 
 	/** Every parameter that shaped the result, in order, as text. */
 	public Map<String, String> parameters() { return parameters; }
+
+	/** Values the method computed besides the map (recorded in the image's Info and properties). */
+	public Map<String, String> results() { return results; }
+
+	/** Names of the slices of an [X, Y, N] map, or null for input channels. */
+	public List<String> sliceLabels() { return sliceLabels; }
 }

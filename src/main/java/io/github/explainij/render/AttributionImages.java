@@ -31,7 +31,9 @@ public final class AttributionImages {
 		String[] labels = null;
 		if (a.map().numDimensions() > 2) {
 			labels = new String[(int) a.map().dimension(2)];
-			for (int c = 0; c < labels.length; c++) labels[c] = "channel " + (c + 1);
+			for (int c = 0; c < labels.length; c++) {
+				labels[c] = a.sliceLabels() != null && c < a.sliceLabels().size() ? a.sliceLabels().get(c) : "channel " + (c + 1);
+			}
 		}
 		final ImagePlus out = ImagePlusAdapter.toImagePlus(a.map(), title, source == null ? null : source.getCalibration(), labels);
 		final float[] flat = ImagePlusAdapter.toChw(a.map());
@@ -70,6 +72,7 @@ public final class AttributionImages {
 		for (final Map.Entry<String, String> p : a.parameters().entrySet()) {
 			if (!p.getKey().equals("score")) line(out, info, p.getKey(), p.getValue());
 		}
+		for (final Map.Entry<String, String> r : a.results().entrySet()) line(out, info, r.getKey(), r.getValue());
 		for (final Map.Entry<String, String> c : context.entrySet()) line(out, info, c.getKey(), c.getValue());
 		out.setProperty("Info", info.toString());
 		return out;
@@ -80,7 +83,11 @@ public final class AttributionImages {
 		imp.setProp(key, value);
 	}
 
-	/** Adds the attribution's coloured overlay to the source image (summed over channels if per-channel). */
+	/**
+	 * Adds the attribution's coloured overlay to the source image. A stack is summed over its slices
+	 * (for per-channel maps, the channel sum); methods whose slices are not additive pass their own map
+	 * to {@link Heatmap#addOverlay}.
+	 */
 	public static void addOverlay(final ImagePlus source, final Attribution a) {
 		final float[] flat = ImagePlusAdapter.toChw(a.map());
 		final int n = source.getWidth() * source.getHeight();

@@ -1,0 +1,40 @@
+package io.github.explainij.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.process.FloatProcessor;
+
+import io.github.explainij.TestData;
+import io.github.explainij.method.Attribution;
+
+import java.util.List;
+import java.util.Map;
+
+import net.imglib2.img.array.ArrayImgs;
+
+import org.junit.jupiter.api.Test;
+
+class AttributionImagesTest {
+
+	@Test
+	void stackSlicesResultsAndDisplayRange() {
+		final float[] v = new float[4 * 3 * 2];
+		for (int i = 0; i < v.length; i++) v[i] = i - 10;
+		final Attribution a = new Attribution(ArrayImgs.floats(v, 4, 3, 2), "Test Method", 1, "b", 2.5f, new float[] { 0, 2.5f, 1 }, true,
+			Map.of("steps", "50"), Map.of("completeness_gap", "0.001"), List.of("alpha 0.5", "alpha 1.0"));
+		final ImagePlus source = new ImagePlus("src.tif", new FloatProcessor(4, 3));
+		final ImagePlus out = AttributionImages.toImage(a, source, TestData.network(TestData.testModel("linear-8x8")), Map.of("device", "cpu()"));
+		assertEquals("Test Method of src.tif (b)", out.getTitle());
+		assertEquals(2, out.getStackSize());
+		assertEquals("alpha 1.0", out.getStack().getSliceLabel(2));
+		assertEquals("0.001", out.getProp("completeness_gap"));
+		assertEquals("50", out.getProp("steps"));
+		assertEquals("1", out.getProp("predicted_class"));
+		assertTrue(((String) out.getProperty("Info")).contains("completeness_gap: 0.001"));
+		// signed maps are shown symmetric about zero
+		assertEquals(-out.getDisplayRangeMax(), out.getDisplayRangeMin(), 0);
+		assertEquals(3, ((float[]) out.getStack().getPixels(2))[1], 0); // value 13 - 10, raw
+	}
+}
