@@ -93,8 +93,7 @@ public abstract class ClassActivationMap {
 				return network.layerNames().get(i + 1 < kinds.size() && kinds.get(i + 1).equals("relu") ? i + 1 : i);
 			}
 		}
-		throw new ExplainException("the model does not say which stage is convolutional (no layer_kinds and no cam_layer in its " +
-			"sidecar): choose the layer (parameter layer), one of " + network.layerNames());
+		throw new ExplainException("the model names no convolutional stage (layer_kinds) and its sidecar no cam_layer: choose the layer (parameter layer), one of " + network.layerNames());
 	}
 
 	/** The resolved stage index for this request's network. */
