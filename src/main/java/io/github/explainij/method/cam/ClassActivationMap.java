@@ -143,6 +143,14 @@ public abstract class ClassActivationMap {
 		return compute(request).atImage();
 	}
 
+	/**
+	 * The map at the image's size as a row-major array [H * W], for methods that build on a CAM (e.g.
+	 * Guided Grad-CAM multiplies Grad-CAM's map with guided backpropagation).
+	 */
+	public float[] imageMap(final ExplainRequest request) {
+		return compute(request).imageMap();
+	}
+
 	/** A class activation map at the image's size and at the layer's own resolution. */
 	public static final class Maps {
 

@@ -8,6 +8,7 @@ import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -52,24 +53,11 @@ public final class ScoreCam extends ClassActivationMap {
 
 	@Override
 	protected float[] weights(final LayerActivations a, final ExplainRequest request, final int target) {
-		final int c = a.channels(), h = a.height(), w = a.width(), n = h * w;
+		final int c = a.channels(), h = a.height(), w = a.width();
 		final Shape in = a.inputShape();
 		final int cin = (int) in.get(1), hin = (int) in.get(2), win = (int) in.get(3), m = hin * win;
 		final float[] x = a.networkInput();
 		final float[] act = a.activations();
-		final float[] masks = new float[c * m];
-		for (int k = 0; k < c; k++) {
-			final float[] channel = new float[n];
-			System.arraycopy(act, k * n, channel, 0, n);
-			final float[] up = Upsampling.bilinearAlignCorners(channel, h, w, hin, win);
-			float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
-			for (final float v : up) {
-				min = Math.min(min, v);
-				max = Math.max(max, v);
-			}
-			final float range = max - min + EPS;
-			for (int i = 0; i < m; i++) masks[k * m + i] = (up[i] - min) / range;
-		}
 		final Network net = request.network();
 		final int batch = Batching.batchSize(batchSize, (long) cin * m, c);
 		final float[] scores = new float[c];
@@ -77,13 +65,13 @@ public final class ScoreCam extends ClassActivationMap {
 			final int b = Math.min(batch, c - start);
 			final float[] inputs = new float[b * cin * m];
 			for (int s = 0; s < b; s++) {
-				final int k = start + s;
+				final float[] mask = mask(act, start + s, h, w, hin, win);
 				for (int ch = 0; ch < cin; ch++) {
-					for (int i = 0; i < m; i++) inputs[(s * cin + ch) * m + i] = x[ch * m + i] * masks[k * m + i];
+					for (int i = 0; i < m; i++) inputs[(s * cin + ch) * m + i] = x[ch * m + i] * mask[i];
 				}
 			}
 			final int[] targets = new int[b];
-			java.util.Arrays.fill(targets, target);
+			Arrays.fill(targets, target);
 			try (NDManager scope = net.manager().newSubManager()) {
 				final NDArray logits = net.forward(scope.create(inputs, new Shape(b, cin, hin, win)), false);
 				System.arraycopy(Network.selectScores(logits, targets, request.score()).toFloatArray(), 0, scores, start, b);
@@ -99,5 +87,21 @@ public final class ScoreCam extends ClassActivationMap {
 		final float[] weights = new float[c];
 		for (int k = 0; k < c; k++) weights[k] = (float) (e[k] / sum);
 		return weights;
+	}
+
+	/** Channel k of A upsampled to the network input's size and min-max scaled to [0, 1] (made per batch to bound memory). */
+	private static float[] mask(final float[] act, final int k, final int h, final int w, final int hin, final int win) {
+		final int n = h * w;
+		final float[] channel = new float[n];
+		System.arraycopy(act, k * n, channel, 0, n);
+		final float[] up = Upsampling.bilinearAlignCorners(channel, h, w, hin, win);
+		float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+		for (final float v : up) {
+			min = Math.min(min, v);
+			max = Math.max(max, v);
+		}
+		final float range = max - min + EPS;
+		for (int i = 0; i < up.length; i++) up[i] = (up[i] - min) / range;
+		return up;
 	}
 }
