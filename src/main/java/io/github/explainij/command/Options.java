@@ -28,4 +28,10 @@ public final class Options {
 	public static final String DEVICE_GPU = "gpu";
 
 	public static final String TARGET_DESCRIPTION = "'predicted' (the top class), a class index (0-based, as PyTorch counts) or a class name from the model's sidecar";
+
+	// ---- class activation maps (CAM family) ----
+	public static final String CAM_LAYER = "layer";
+	public static final String CAM_LAYER_DESCRIPTION = "the stage whose output is explained (a feature map [B, C, h, w]); empty: the sidecar's cam_layer, else the last convolution (or the ReLU right after it)";
+	public static final String CAM_LAYER_RESOLUTION = "layer_resolution";
+	public static final String CAM_LAYER_MAP = "layer_map";
 }

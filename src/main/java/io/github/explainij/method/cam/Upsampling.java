@@ -1,0 +1,67 @@
+package io.github.explainij.method.cam;
+
+import io.github.explainij.image.BilinearWeights;
+
+/**
+ * Bilinear resizing of a single-channel map, row-major [h, w] -> [H, W], as a separable product of
+ * 1-D interpolation matrices ({@code Wh . M . Ww^T}).
+ */
+public final class Upsampling {
+
+	private Upsampling() {}
+
+	/**
+	 * PyTorch's {@code F.interpolate(mode="bilinear", align_corners=False)}: how a class activation map
+	 * at a layer's resolution is brought to the image's size (Captum's LayerAttribution.interpolate with
+	 * bilinear mode).
+	 */
+	public static float[] bilinear(final float[] map, final int h, final int w, final int outH, final int outW) {
+		return resize(map, h, w, outH, outW, BilinearWeights.matrix(h, outH), BilinearWeights.matrix(w, outW));
+	}
+
+	/**
+	 * PyTorch's {@code nn.UpsamplingBilinear2d} (bilinear with {@code align_corners=True}), which
+	 * pytorch-grad-cam's ScoreCAM uses to bring activation channels to the network input's size.
+	 */
+	public static float[] bilinearAlignCorners(final float[] map, final int h, final int w, final int outH, final int outW) {
+		return resize(map, h, w, outH, outW, alignCornersMatrix(h, outH), alignCornersMatrix(w, outW));
+	}
+
+	/** Row-major [out, in]: output sample j reads input position j * (in - 1) / (out - 1). */
+	static float[] alignCornersMatrix(final int in, final int out) {
+		final float[] m = new float[out * in];
+		final double scale = out > 1 ? (double) (in - 1) / (out - 1) : 0;
+		for (int j = 0; j < out; j++) {
+			final double src = j * scale;
+			final int i0 = Math.min((int) Math.floor(src), in - 1);
+			final int i1 = Math.min(i0 + 1, in - 1);
+			final double lambda = src - i0;
+			m[j * in + i0] += (float) (1 - lambda);
+			m[j * in + i1] += (float) lambda;
+		}
+		return m;
+	}
+
+	private static float[] resize(final float[] map, final int h, final int w, final int outH, final int outW,
+		final float[] wh, final float[] ww)
+	{
+		// rows first: tmp[h, outW] = M . Ww^T, then out[outH, outW] = Wh . tmp
+		final double[] tmp = new double[h * outW];
+		for (int y = 0; y < h; y++) {
+			for (int j = 0; j < outW; j++) {
+				double s = 0;
+				for (int x = 0; x < w; x++) s += (double) ww[j * w + x] * map[y * w + x];
+				tmp[y * outW + j] = s;
+			}
+		}
+		final float[] out = new float[outH * outW];
+		for (int i = 0; i < outH; i++) {
+			for (int j = 0; j < outW; j++) {
+				double s = 0;
+				for (int y = 0; y < h; y++) s += (double) wh[i * h + y] * tmp[y * outW + j];
+				out[i * outW + j] = (float) s;
+			}
+		}
+		return out;
+	}
+}

@@ -1,0 +1,101 @@
+package io.github.explainij.command;
+
+import static io.github.explainij.TestData.assertRelativeClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ij.IJ;
+import ij.ImagePlus;
+
+import io.github.explainij.TestData;
+import io.github.explainij.image.ImagePlusAdapter;
+import io.github.explainij.ij1.MacroHarness;
+import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.cam.Cam;
+import io.github.explainij.method.cam.ClassActivationMap;
+import io.github.explainij.method.cam.GradCam;
+import io.github.explainij.method.cam.GradCamPlusPlus;
+import io.github.explainij.method.cam.LayerCam;
+import io.github.explainij.method.cam.ScoreCam;
+import io.github.explainij.target.ScoreKind;
+import io.github.explainij.target.TargetSpec;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * macros/Explain_CAM_Example.ijm through plain ImageJ 1.x's macro interpreter (in a child JVM, under
+ * xvfb-run when there is no display, as the saliency macro test): every CAM command is reached through
+ * its plugins.config label and writes the method's numbers.
+ */
+class CamMacroTest {
+
+	@TempDir
+	Path tmp;
+
+	@Test
+	void exampleMacroRunsTheFiveMaps() throws Exception {
+		final Path output = tmp.resolve("out");
+		Files.createDirectories(output);
+		final Path image = TestData.sample("cells", "mitotic_002");
+		final Path model = TestData.model("cells-gap");
+		final List<String> cmd = new ArrayList<>();
+		final boolean hasDisplay = System.getenv("DISPLAY") != null && !System.getenv("DISPLAY").isEmpty();
+		if (!hasDisplay) {
+			if (!onPath("xvfb-run")) {
+				if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI needs xvfb-run (apt-get install xvfb xauth) for the macro test");
+				Assumptions.abort("no display and no xvfb-run: install xvfb to run the macro test");
+			}
+			cmd.add("xvfb-run");
+			cmd.add("-a");
+		}
+		cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		cmd.add("-Dai.djl.offline=true");
+		cmd.add("-cp");
+		cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+		cmd.add(MacroHarness.class.getName());
+		cmd.add(TestData.repo().toString());
+		cmd.add(TestData.repo().resolve("macros/Explain_CAM_Example.ijm").toString());
+		cmd.add("image=[" + image + "] model=[" + model + "] output=[" + output + "]");
+		final Path log = tmp.resolve("macro.log");
+		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		if (!p.waitFor(4, TimeUnit.MINUTES)) {
+			p.destroyForcibly();
+			fail("macro did not finish in 4 minutes:\n" + Files.readString(log));
+		}
+		final String printed = Files.readString(log, StandardCharsets.UTF_8);
+		assertEquals(0, p.exitValue(), printed);
+		assertTrue(printed.contains("explained with 5 class activation maps at layer relu3"), printed);
+
+		final ExplainRequest r = new ExplainRequest(TestData.network(model), ImagePlusAdapter.currentPlanes(IJ.openImage(image.toString())),
+			TargetSpec.predicted(), ScoreKind.LOGIT);
+		final Map<String, ClassActivationMap> methods = Map.of("cam", new Cam("", false), "grad-cam", new GradCam("", true), "grad-cam-pp",
+			new GradCamPlusPlus("", true), "score-cam", new ScoreCam("", true, 0), "layer-cam", new LayerCam("", true));
+		for (final Map.Entry<String, ClassActivationMap> e : methods.entrySet()) {
+			final ImagePlus map = IJ.openImage(output.resolve("mitotic_002_" + e.getKey() + ".tif").toString());
+			assertRelativeClose(e.getValue().compute(r).imageMap(), (float[]) map.getProcessor().getPixels(), 1e-6, e.getKey() + " via macro");
+		}
+		final ImagePlus layer = IJ.openImage(output.resolve("mitotic_002_grad-cam_layer_map.tif").toString());
+		assertEquals(16, layer.getWidth());
+		assertRelativeClose(ImagePlusAdapter.toChw(new GradCam("", true).compute(r).atLayer().map()), (float[]) layer.getProcessor().getPixels(),
+			1e-6, "layer map via macro");
+	}
+
+	private static boolean onPath(final String exe) {
+		for (final String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+			if (new File(dir, exe).canExecute()) return true;
+		}
+		return false;
+	}
+}
