@@ -28,4 +28,18 @@ public final class Options {
 	public static final String DEVICE_GPU = "gpu";
 
 	public static final String TARGET_DESCRIPTION = "'predicted' (the top class), a class index (0-based, as PyTorch counts) or a class name from the model's sidecar";
+
+	// ---- relevance family (guided backpropagation, deconvnet, LRP, DeepLIFT) ----
+
+	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of summing over channels";
+	public static final String LRP_RULE_EPSILON = "epsilon";
+	public static final String LRP_RULE_ZPLUS = "zplus";
+	public static final String LRP_RULE_ALPHABETA = "alphabeta";
+	public static final String LRP_RULE_COMPOSITE = "composite";
+	public static final double LRP_EPSILON = 1e-6;
+	public static final double LRP_ALPHA = 2;
+	public static final double LRP_BETA = 1;
+	public static final String BASELINE_ZERO = "zero";
+	public static final String BASELINE_MEAN = "mean";
+	public static final String BASELINE_BLUR = "blur";
 }
