@@ -85,7 +85,13 @@ public final class Lrp {
 		final float[] logits = trace.get(trace.size() - 1).data;
 		final int firstConv = stages.network().layerKinds().indexOf(StagewiseBackward.CONV);
 		if (rule.equals(COMPOSITE) && firstConv > 0) {
-			for (int i = 0; i < firstConv; i++) stages.requireIdentity(trace, i);
+			// z-box bounds are the network input's: the first conv must see the input as it is
+			for (int i = 0; i < firstConv; i++) {
+				if (!StagewiseBackward.isIdentity(trace, i)) {
+					throw new ExplainException("LRP's composite rule puts z-box on the first conv, whose input must be the network " +
+						"input, but stage '" + stages.name(i) + "' changes it first; use rule=epsilon, zplus or alphabeta");
+				}
+			}
 		}
 		final float[] seed = new float[logits.length];
 		seed[target] = logits[target];
@@ -96,11 +102,10 @@ public final class Lrp {
 				case StagewiseBackward.FLATTEN: return stages.vjp(i, in, up);
 				case StagewiseBackward.CONV:
 					if (rule.equals(COMPOSITE)) return i == firstConv ? zBox(stages, i, in, out, up, request) : zPlus(stages, i, in, out, up);
-					// fall through
+					return weightedRule(stages, i, in, out, up);
 				case StagewiseBackward.LINEAR:
-					if (rule.equals(ZPLUS) || rule.equals(COMPOSITE) && kind.equals(StagewiseBackward.CONV)) return zPlus(stages, i, in, out, up);
-					if (rule.equals(ALPHABETA)) return alphaBeta(stages, i, in, out, up);
-					return epsilonRule(stages, i, in, out, up);
+					// composite: epsilon on linear layers
+					return rule.equals(COMPOSITE) ? epsilonRule(stages, i, in, out, up) : weightedRule(stages, i, in, out, up);
 				case StagewiseBackward.BATCHNORM: case StagewiseBackward.MAXPOOL: case StagewiseBackward.AVGPOOL:
 					return epsilonRule(stages, i, in, out, up);
 				default:
@@ -121,6 +126,13 @@ public final class Lrp {
 		return RelevanceMaps.signed(request, relevance, perChannel, NAME, target, logits[target], logits, params)
 			.withResult("relevance_sum", Double.toString(total))
 			.withResult("relevance_not_conserved", Double.toString(logits[target] - total));
+	}
+
+	/** The rule chosen for conv and linear stages: epsilon, z+ or alpha-beta. */
+	private float[] weightedRule(final StagewiseBackward stages, final int i, final Tensor in, final Tensor out, final float[] r) {
+		if (rule.equals(ZPLUS)) return zPlus(stages, i, in, out, r);
+		if (rule.equals(ALPHABETA)) return alphaBeta(stages, i, in, out, r);
+		return epsilonRule(stages, i, in, out, r);
 	}
 
 	private float stab(final float z) {
