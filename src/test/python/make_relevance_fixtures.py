@@ -90,6 +90,11 @@ def biasfree_arch():
             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 3, bias=False)]
 
 
+def other_arch():
+    return [nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Tanh(),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2)]
+
+
 class PlainLinear(nn.Module):
     """A classifier with only forward: no layer_names / forward_layers."""
 
@@ -115,6 +120,12 @@ def make_test_models():
     stages = collections.OrderedDict(zip(names, biasfree_arch()))
     explainable.export(stages, os.path.join(d, "biasfree-cnn.pt"), "biasfree-cnn", ["a", "b", "c"],
                        channels=1, normalize={"type": "meanstd", "mean": [280.0], "std": [390.0]})
+    # a stage of kind "other" that is not the identity (Tanh): guided backprop/deconvnet pass its
+    # ordinary gradient (Captum hooks only ReLUs); LRP and DeepLIFT refuse it
+    torch.manual_seed(77)
+    stages = collections.OrderedDict(zip(["conv1", "relu1", "tanh", "gap", "flatten", "fc"], other_arch()))
+    explainable.export(stages, os.path.join(d, "other-stage.pt"), "other-stage", ["a", "b"],
+                       channels=1, normalize={"type": "range", "min": 0, "max": 10})
 
 
 def rebuild(model_rel, arch):
@@ -434,6 +445,8 @@ def main():
     write_case("rgb_tiny", tiny, tiny_arch, 1, raw, methods=both, baselines=("zero", "mean"),
                lrp_rules=("epsilon", "composite"))
     img = "sample-data/cells/images/mitotic_002.tif"
+    raw = rng.uniform(0, 10, size=(1, 12, 16)).astype(np.float32)
+    write_case("other_stage", "src/test/resources/models/other-stage.pt", other_arch, 1, raw, methods=both)
     write_case("biasfree_mitotic", free, biasfree_arch, 0, read_raw(os.path.join(ROOT, img), 1), img,
                lrp_rules=("epsilon", "composite"))
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * references (src/test/python/make_relevance_fixtures.py: Captum's hook definitions on the rebuilt
  * modules, a layer-by-layer LRP, Captum's batched DeepLift): cells-gap (meanstd), cells-bn (BatchNorm,
  * Dropout, percentile, fixed size, also fed a 50x72 image through the resize), tiny-rgb (3 channels)
- * and a bias-free net.
+ * a bias-free net, and a net with a Tanh stage (kind "other", which guided backpropagation and deconvnet
+ * pass with its ordinary gradient, as Captum's hooks touch only ReLUs).
  */
 class RelevanceReferenceTest {
 
@@ -35,7 +36,7 @@ class RelevanceReferenceTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "gap_foci", "bn_apoptotic", "bn_resized", "rgb_tiny", "biasfree_mitotic" })
+	@ValueSource(strings = { "gap_foci", "bn_apoptotic", "bn_resized", "rgb_tiny", "biasfree_mitotic", "other_stage" })
 	void matchesPyTorchReferences(final String name) {
 		final RelevanceFixture f = RelevanceFixture.load(name);
 		final ExplainRequest request = new ExplainRequest(TestData.network(f.model), f.image, TargetSpec.index(f.target), ScoreKind.LOGIT);
@@ -47,6 +48,8 @@ class RelevanceReferenceTest {
 			assertRelativeClose(e.getValue(), ImagePlusAdapter.toChw(perChannel.map()), 1e-4, what);
 			assertTrue(perChannel.signed());
 			assertEquals(f.target, perChannel.targetClass());
+			// Dropout (cells-bn) is the identity in eval mode: no stage needs its ordinary gradient noted
+			assertEquals(name.equals("other_stage"), perChannel.results().containsKey("ordinary_gradient_stages"), what);
 			// the default map: signed sum over channels
 			final float[] sum = new float[n];
 			for (int k = 0; k < c; k++) for (int i = 0; i < n; i++) sum[i] += e.getValue()[k * n + i];

@@ -1,5 +1,6 @@
 package io.github.explainij.method.relevance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,5 +55,22 @@ class RelevanceRefusalTest {
 		final ExplainRequest r = request("linear-8x8", ScoreKind.PROBABILITY);
 		assertTrue(message(() -> new Lrp("epsilon", 1e-6, 2, 1, false).explain(r)).contains("choose score=logit"));
 		assertTrue(message(() -> new DeepLift("zero", false).explain(r)).contains("choose score=logit"));
+	}
+
+	/** A stage of kind "other" that changes its input (Tanh): LRP and DeepLIFT have no rule for it. */
+	@Test
+	void otherStageThatIsNotIdentity() {
+		final float[] x = new float[12 * 16];
+		for (int i = 0; i < x.length; i++) x[i] = i % 10;
+		final ExplainRequest r = new ExplainRequest(TestData.network(TestData.testModel("other-stage")),
+			ImagePlusAdapter.fromPlanes(new float[][] { x }, 16, 12), TargetSpec.index(1), ScoreKind.LOGIT);
+		for (final Executable e : new Executable[] { () -> new Lrp("epsilon", 1e-6, 2, 1, false).explain(r),
+			() -> new DeepLift("zero", false).explain(r) })
+		{
+			final String why = message(e);
+			assertTrue(why.contains("cannot propagate through stage 'tanh' of kind 'other'"), why);
+		}
+		assertEquals("tanh", new GuidedBackprop(false).explain(r).results().get("ordinary_gradient_stages"));
+		assertEquals("tanh", new Deconvnet(false).explain(r).results().get("ordinary_gradient_stages"));
 	}
 }
