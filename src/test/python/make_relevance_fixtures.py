@@ -10,6 +10,8 @@ Writes
   src/test/resources/models/plain-linear.pt/.json   TorchScript with only forward (no stages)
   src/test/resources/models/biasfree-cnn.pt/.json   seeded conv-relu-maxpool-conv-relu-gap-
                                                     flatten-linear WITHOUT biases (LRP conservation)
+  src/test/resources/models/other-stage.pt/.json    conv-relu-Tanh-gap-flatten-linear: a stage of
+                                                    kind "other" that is not the identity
   src/test/resources/fixtures/relevance/<case>.json raw-space maps [C,H,W] per method
 
 How the references are computed: the SAVED TorchScript model is rebuilt as plain
