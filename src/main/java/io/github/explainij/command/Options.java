@@ -34,4 +34,18 @@ public final class Options {
 	public static final String CAM_LAYER_DESCRIPTION = "the stage whose output is explained (a feature map [B, C, h, w]); empty: the sidecar's cam_layer, else the last convolution (or the ReLU right after it)";
 	public static final String CAM_LAYER_RESOLUTION = "layer_resolution";
 	public static final String CAM_LAYER_MAP = "layer_map";
+
+	// ---- relevance family (guided backpropagation, deconvnet, LRP, DeepLIFT) ----
+
+	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of summing over channels";
+	public static final String LRP_RULE_EPSILON = "epsilon";
+	public static final String LRP_RULE_ZPLUS = "zplus";
+	public static final String LRP_RULE_ALPHABETA = "alphabeta";
+	public static final String LRP_RULE_COMPOSITE = "composite";
+	public static final double LRP_EPSILON = 1e-6;
+	public static final double LRP_ALPHA = 2;
+	public static final double LRP_BETA = 1;
+	public static final String BASELINE_ZERO = "zero";
+	public static final String BASELINE_MEAN = "mean";
+	public static final String BASELINE_BLUR = "blur";
 }

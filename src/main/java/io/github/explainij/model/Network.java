@@ -167,6 +167,19 @@ public final class Network implements AutoCloseable {
 	}
 
 	/**
+	 * A parameter of the TorchScript module by its full name (e.g. {@code stages.0.weight} for a model
+	 * exported by models/explainable.py), or null when the module has none of that name. Rules that
+	 * modify weights (LRP's z+, alpha-beta, z-box) read them here. The array belongs to the model: read
+	 * it (e.g. {@code toFloatArray()}), never close or modify it.
+	 */
+	public NDArray parameter(final String name) {
+		for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
+			if (p.getKey().equals(name) || p.getValue().getName().equals(name)) return p.getValue().getArray();
+		}
+		return null;
+	}
+
+	/**
 	 * The transform from this source image's raw values to network input.
 	 *
 	 * @param planes raw pixel values, one array per channel, row-major

@@ -1,0 +1,27 @@
+package io.github.explainij.command;
+
+import io.github.explainij.method.Attribution;
+import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.relevance.DeepLift;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > Explain-IJ > Attribution > DeepLIFT (CLI: {@code deeplift}). */
+@Plugin(type = Command.class, name = "deeplift", label = DeepLift.NAME, menuPath = Options.MENU_ATTRIBUTION + ">" + DeepLift.NAME,
+	description = "DeepLIFT rescale rule: the logit's difference from a baseline image shared out to the pixels (Shrikumar et al. 2017)")
+public class DeepLiftCommand extends AttributionCommand {
+
+	@Parameter(label = "Baseline", choices = { Options.BASELINE_ZERO, Options.BASELINE_MEAN, Options.BASELINE_BLUR },
+		description = "reference image in raw values: zero (black), mean (each channel's mean) or blur (Gaussian, sigma 5 px)")
+	private String baseline = Options.BASELINE_ZERO;
+
+	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)
+	private boolean per_channel = false;
+
+	@Override
+	protected Attribution explain(final ExplainRequest request) {
+		return new DeepLift(baseline, per_channel).explain(request).withParameter("score", request.score().key());
+	}
+}

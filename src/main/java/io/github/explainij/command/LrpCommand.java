@@ -1,0 +1,37 @@
+package io.github.explainij.command;
+
+import io.github.explainij.method.Attribution;
+import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.relevance.Lrp;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > Explain-IJ > Attribution > LRP (CLI: {@code lrp}). */
+@Plugin(type = Command.class, name = "lrp", label = Lrp.NAME, menuPath = Options.MENU_ATTRIBUTION + ">" + Lrp.NAME,
+	description = "Layer-wise Relevance Propagation: the target's logit redistributed layer by layer down to the pixels (Bach et al. 2015)")
+public class LrpCommand extends AttributionCommand {
+
+	@Parameter(label = "Rule", choices = { Options.LRP_RULE_EPSILON, Options.LRP_RULE_ZPLUS, Options.LRP_RULE_ALPHABETA,
+		Options.LRP_RULE_COMPOSITE }, description = "epsilon everywhere; z+ or alpha-beta on conv and linear layers; composite: " +
+			"z-box on the first conv, z+ on the other convs, epsilon on linear layers")
+	private String rule = Options.LRP_RULE_EPSILON;
+
+	@Parameter(label = "Epsilon", description = "stabilizer added to every denominator (z + epsilon * sign(z))")
+	private double epsilon = Options.LRP_EPSILON;
+
+	@Parameter(label = "Alpha", description = "alpha-beta rule: weight of positive contributions (alpha - beta = 1)")
+	private double alpha = Options.LRP_ALPHA;
+
+	@Parameter(label = "Beta", description = "alpha-beta rule: weight of negative contributions")
+	private double beta = Options.LRP_BETA;
+
+	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)
+	private boolean per_channel = false;
+
+	@Override
+	protected Attribution explain(final ExplainRequest request) {
+		return new Lrp(rule, epsilon, alpha, beta, per_channel).explain(request).withParameter("score", request.score().key());
+	}
+}
