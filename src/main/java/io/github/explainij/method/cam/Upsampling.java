@@ -27,6 +27,22 @@ public final class Upsampling {
 		return resize(map, h, w, outH, outW, alignCornersMatrix(h, outH), alignCornersMatrix(w, outW));
 	}
 
+	/**
+	 * PyTorch's {@code F.interpolate(mode="nearest")}: output sample j copies input
+	 * {@code min(floor(j * in / out), in - 1)} (in single precision, as libtorch computes it). Captum's
+	 * GuidedGradCam upsamples its Grad-CAM map this way by default.
+	 */
+	public static float[] nearest(final float[] map, final int h, final int w, final int outH, final int outW) {
+		return resize(map, h, w, outH, outW, nearestMatrix(h, outH), nearestMatrix(w, outW));
+	}
+
+	static float[] nearestMatrix(final int in, final int out) {
+		final float[] m = new float[out * in];
+		final float scale = (float) in / out;
+		for (int j = 0; j < out; j++) m[j * in + Math.min((int) Math.floor(j * scale), in - 1)] = 1;
+		return m;
+	}
+
 	/** Row-major [out, in]: output sample j reads input position j * (in - 1) / (out - 1). */
 	static float[] alignCornersMatrix(final int in, final int out) {
 		final float[] m = new float[out * in];

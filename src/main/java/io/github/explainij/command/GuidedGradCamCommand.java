@@ -1,0 +1,31 @@
+package io.github.explainij.command;
+
+import io.github.explainij.method.Attribution;
+import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.cam.GuidedGradCam;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > Explain-IJ > Attribution > Guided Grad-CAM (CLI: {@code guided-grad-cam}). */
+@Plugin(type = Command.class, name = "guided-grad-cam", label = GuidedGradCam.NAME,
+	menuPath = Options.MENU_ATTRIBUTION + ">" + GuidedGradCam.NAME,
+	description = "Guided backpropagation times the upsampled Grad-CAM map (Selvaraju et al. 2017), as Captum's GuidedGradCam")
+public class GuidedGradCamCommand extends AttributionCommand {
+
+	@Parameter(label = "Layer", required = false, description = Options.CAM_LAYER_DESCRIPTION)
+	private String layer = "";
+
+	@Parameter(label = "Upsampling of the Grad-CAM map", choices = { GuidedGradCam.BILINEAR, GuidedGradCam.NEAREST },
+		description = "bilinear (as the Grad-CAM command) or nearest (Captum's GuidedGradCam default)")
+	private String upsample = GuidedGradCam.BILINEAR;
+
+	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)
+	private boolean per_channel = false;
+
+	@Override
+	protected Attribution explain(final ExplainRequest request) {
+		return new GuidedGradCam(layer, upsample, per_channel).explain(request).withParameter("score", request.score().key());
+	}
+}
