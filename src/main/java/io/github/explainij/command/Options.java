@@ -48,4 +48,30 @@ public final class Options {
 	public static final String BASELINE_ZERO = "zero";
 	public static final String BASELINE_MEAN = "mean";
 	public static final String BASELINE_BLUR = "blur";
+
+	// ---- gradient family (Gradient x Input, SmoothGrad, Integrated Gradients, Interior Gradients) ----
+
+	public static final String PER_CHANNEL = "per_channel";
+	public static final String BATCH_SIZE = "batch_size";
+	public static final String BATCH_SIZE_DESCRIPTION = "images per forward/backward pass; 0 chooses from memory (results do not depend on it)";
+	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of reducing over channels";
+
+	public static final String VARIANT_SMOOTHGRAD = "smoothgrad";
+	public static final String VARIANT_SMOOTHGRAD_SQ = "smoothgrad_sq";
+	public static final String VARIANT_VARGRAD = "vargrad";
+	public static final String BASE_SALIENCY = "saliency";
+	public static final String BASE_GRADIENT_X_INPUT = "gradient-x-input";
+
+	public static final String INTEGRATION_GAUSS_LEGENDRE = "gausslegendre";
+	public static final String INTEGRATION_RIEMANN_LEFT = "riemann_left";
+	public static final String INTEGRATION_RIEMANN_RIGHT = "riemann_right";
+	public static final String INTEGRATION_RIEMANN_MIDDLE = "riemann_middle";
+	public static final String INTEGRATION_RIEMANN_TRAPEZOID = "riemann_trapezoid";
+
+	public static final String BASELINE_ZERO = "zero";
+	public static final String BASELINE_MEAN = "mean";
+	public static final String BASELINE_BLUR = "blur";
+	public static final String BASELINE_NOISE = "noise";
+
+	public static final String ALPHAS_DEFAULT = io.github.explainij.method.gradient.Alphas.DEFAULT;
 }

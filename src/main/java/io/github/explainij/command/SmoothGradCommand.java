@@ -1,0 +1,50 @@
+package io.github.explainij.command;
+
+import io.github.explainij.method.Attribution;
+import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.gradient.SmoothGrad;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/** Plugins > Explain-IJ > Attribution > SmoothGrad (CLI: {@code smoothgrad}). */
+@Plugin(type = Command.class, name = "smoothgrad", label = SmoothGrad.NAME,
+	menuPath = Options.MENU_ATTRIBUTION + ">" + SmoothGrad.NAME,
+	description = "Gradients averaged over noisy copies of the image (Smilkov et al. 2017; Captum's NoiseTunnel)")
+public class SmoothGradCommand extends AttributionCommand {
+
+	@Parameter(label = "Samples", min = "1", description = "number of noisy copies")
+	private int samples = 25;
+
+	@Parameter(label = "Noise (fraction of intensity range)", min = "0", stepSize = "0.05",
+		description = "noise standard deviation as a fraction of the image's max - min")
+	private double noise = 0.15;
+
+	@Parameter(label = "Variant", choices = { Options.VARIANT_SMOOTHGRAD, Options.VARIANT_SMOOTHGRAD_SQ, Options.VARIANT_VARGRAD },
+		description = "mean of the sample attributions, mean of their squares, or their variance")
+	private String variant = Options.VARIANT_SMOOTHGRAD;
+
+	@Parameter(label = "Attribution of each sample", choices = { Options.BASE_SALIENCY, Options.BASE_GRADIENT_X_INPUT },
+		description = "the gradient (Saliency) or gradient x (noisy) input")
+	private String base = Options.BASE_SALIENCY;
+
+	@Parameter(label = "Absolute value of each sample",
+		description = "false (default): average raw gradients, as the paper; true: average |gradient|, as Captum's Saliency(abs=True) in a NoiseTunnel")
+	private boolean absolute = false;
+
+	@Parameter(label = "Random seed", description = "the same seed gives the same noise, whatever the batch size")
+	private long seed = 1;
+
+	@Parameter(label = "Batch size (0 = auto)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
+	private int batch_size = 0;
+
+	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)
+	private boolean per_channel = false;
+
+	@Override
+	protected Attribution explain(final ExplainRequest request) {
+		return new SmoothGrad(samples, noise, SmoothGrad.Variant.parse(variant), SmoothGrad.Base.parse(base), seed, absolute, batch_size,
+			per_channel).explain(request).withParameter("score", request.score().key());
+	}
+}
