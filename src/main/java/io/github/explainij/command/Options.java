@@ -29,6 +29,16 @@ public final class Options {
 
 	public static final String TARGET_DESCRIPTION = "'predicted' (the top class), a class index (0-based, as PyTorch counts) or a class name from the model's sidecar";
 
+	// ---- shared by several families ----
+	public static final String PER_CHANNEL = "per_channel";
+	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of reducing over channels";
+	public static final String BATCH_SIZE = "batch_size";
+	public static final String BATCH_SIZE_DESCRIPTION = "images per forward/backward pass; 0 chooses from memory (results do not depend on it)";
+	public static final String BASELINE_ZERO = io.github.explainij.method.Baselines.ZERO;
+	public static final String BASELINE_MEAN = io.github.explainij.method.Baselines.MEAN;
+	public static final String BASELINE_BLUR = io.github.explainij.method.Baselines.BLUR;
+	public static final String BASELINE_NOISE = io.github.explainij.method.Baselines.NOISE;
+
 	// ---- class activation maps (CAM family) ----
 	public static final String CAM_LAYER = "layer";
 	public static final String CAM_LAYER_DESCRIPTION = "the stage whose output is explained (a feature map [B, C, h, w]); empty: the sidecar's cam_layer, else the last convolution (or the ReLU right after it)";
@@ -36,8 +46,6 @@ public final class Options {
 	public static final String CAM_LAYER_MAP = "layer_map";
 
 	// ---- relevance family (guided backpropagation, deconvnet, LRP, DeepLIFT) ----
-
-	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of summing over channels";
 	public static final String LRP_RULE_EPSILON = "epsilon";
 	public static final String LRP_RULE_ZPLUS = "zplus";
 	public static final String LRP_RULE_ALPHABETA = "alphabeta";
@@ -45,16 +53,8 @@ public final class Options {
 	public static final double LRP_EPSILON = 1e-6;
 	public static final double LRP_ALPHA = 2;
 	public static final double LRP_BETA = 1;
-	public static final String BASELINE_ZERO = "zero";
-	public static final String BASELINE_MEAN = "mean";
-	public static final String BASELINE_BLUR = "blur";
 
 	// ---- gradient family (Gradient x Input, SmoothGrad, Integrated Gradients, Interior Gradients) ----
-
-	public static final String PER_CHANNEL = "per_channel";
-	public static final String BATCH_SIZE = "batch_size";
-	public static final String BATCH_SIZE_DESCRIPTION = "images per forward/backward pass; 0 chooses from memory (results do not depend on it)";
-	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of reducing over channels";
 
 	public static final String VARIANT_SMOOTHGRAD = "smoothgrad";
 	public static final String VARIANT_SMOOTHGRAD_SQ = "smoothgrad_sq";
@@ -67,11 +67,6 @@ public final class Options {
 	public static final String INTEGRATION_RIEMANN_RIGHT = "riemann_right";
 	public static final String INTEGRATION_RIEMANN_MIDDLE = "riemann_middle";
 	public static final String INTEGRATION_RIEMANN_TRAPEZOID = "riemann_trapezoid";
-
-	public static final String BASELINE_ZERO = "zero";
-	public static final String BASELINE_MEAN = "mean";
-	public static final String BASELINE_BLUR = "blur";
-	public static final String BASELINE_NOISE = "noise";
 
 	public static final String ALPHAS_DEFAULT = io.github.explainij.method.gradient.Alphas.DEFAULT;
 }
