@@ -44,14 +44,8 @@ OUT = os.path.join(ROOT, "src", "test", "resources", "fixtures", "gradient")
 
 # ---------------------------------------------------------------- model as the user sees it
 
-def read_raw(path, channels):
-    """TIFF -> float32 [C,H,W] (as make_fixtures.py)."""
-    a = tifffile.imread(path).astype(np.float32)
-    if a.ndim == 2:
-        a = a[None]
-    elif a.ndim == 3 and a.shape[0] != channels and a.shape[-1] == channels:
-        a = np.moveaxis(a, -1, 0)
-    return np.ascontiguousarray(a)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_fixtures import read_raw  # noqa: E402  (TIFF -> float32 [C,H,W], one definition)
 
 
 def affine(source, spec):

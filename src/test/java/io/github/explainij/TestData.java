@@ -113,14 +113,16 @@ public final class TestData {
 		}
 	}
 
-	static float[] floats(final JsonArray a) {
+	/** A JSON array of numbers as floats. */
+	public static float[] floats(final JsonArray a) {
 		final float[] v = new float[a.size()];
 		int i = 0;
 		for (final JsonElement e : a) v[i++] = e.getAsFloat();
 		return v;
 	}
 
-	static int[] ints(final JsonArray a) {
+	/** A JSON array of numbers as ints. */
+	public static int[] ints(final JsonArray a) {
 		final int[] v = new int[a.size()];
 		int i = 0;
 		for (final JsonElement e : a) v[i++] = e.getAsInt();

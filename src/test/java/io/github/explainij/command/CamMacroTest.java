@@ -3,14 +3,13 @@ package io.github.explainij.command;
 import static io.github.explainij.TestData.assertRelativeClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import ij.IJ;
 import ij.ImagePlus;
 
 import io.github.explainij.TestData;
 import io.github.explainij.image.ImagePlusAdapter;
-import io.github.explainij.ij1.MacroHarness;
+import io.github.explainij.ij1.MacroRunner;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.cam.Cam;
 import io.github.explainij.method.cam.ClassActivationMap;
@@ -21,16 +20,10 @@ import io.github.explainij.method.cam.ScoreCam;
 import io.github.explainij.target.ScoreKind;
 import io.github.explainij.target.TargetSpec;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,32 +43,7 @@ class CamMacroTest {
 		Files.createDirectories(output);
 		final Path image = TestData.sample("cells", "mitotic_002");
 		final Path model = TestData.model("cells-gap");
-		final List<String> cmd = new ArrayList<>();
-		final boolean hasDisplay = System.getenv("DISPLAY") != null && !System.getenv("DISPLAY").isEmpty();
-		if (!hasDisplay) {
-			if (!onPath("xvfb-run")) {
-				if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI needs xvfb-run (apt-get install xvfb xauth) for the macro test");
-				Assumptions.abort("no display and no xvfb-run: install xvfb to run the macro test");
-			}
-			cmd.add("xvfb-run");
-			cmd.add("-a");
-		}
-		cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		cmd.add("-Dai.djl.offline=true");
-		cmd.add("-cp");
-		cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-		cmd.add(MacroHarness.class.getName());
-		cmd.add(TestData.repo().toString());
-		cmd.add(TestData.repo().resolve("macros/Explain_CAM_Example.ijm").toString());
-		cmd.add("image=[" + image + "] model=[" + model + "] output=[" + output + "]");
-		final Path log = tmp.resolve("macro.log");
-		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		if (!p.waitFor(4, TimeUnit.MINUTES)) {
-			p.destroyForcibly();
-			fail("macro did not finish in 4 minutes:\n" + Files.readString(log));
-		}
-		final String printed = Files.readString(log, StandardCharsets.UTF_8);
-		assertEquals(0, p.exitValue(), printed);
+		final String printed = MacroRunner.run("Explain_CAM_Example.ijm", "image=[" + image + "] model=[" + model + "] output=[" + output + "]", tmp);
 		assertTrue(printed.contains("explained with 5 class activation maps at layer relu3"), printed);
 
 		final ExplainRequest r = new ExplainRequest(TestData.network(model), ImagePlusAdapter.currentPlanes(IJ.openImage(image.toString())),
@@ -92,10 +60,4 @@ class CamMacroTest {
 			1e-6, "layer map via macro");
 	}
 
-	private static boolean onPath(final String exe) {
-		for (final String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-			if (new File(dir, exe).canExecute()) return true;
-		}
-		return false;
-	}
 }

@@ -3,7 +3,6 @@ package io.github.explainij.ij1;
 import static io.github.explainij.TestData.assertRelativeClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import ij.IJ;
 import ij.ImagePlus;
@@ -15,15 +14,10 @@ import io.github.explainij.method.SaliencyMap;
 import io.github.explainij.target.ScoreKind;
 import io.github.explainij.target.TargetSpec;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,32 +41,8 @@ class MacroTest {
 		for (final String n : names) Files.copy(TestData.sample("cells", n), input.resolve(n + ".tif"));
 		final Path model = TestData.model("cells-gap");
 
-		final List<String> cmd = new ArrayList<>();
-		final boolean hasDisplay = System.getenv("DISPLAY") != null && !System.getenv("DISPLAY").isEmpty();
-		if (!hasDisplay) {
-			if (!onPath("xvfb-run")) {
-				if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI needs xvfb-run (apt-get install xvfb xauth) for the macro test");
-				Assumptions.abort("no display and no xvfb-run: install xvfb to run the macro test");
-			}
-			cmd.add("xvfb-run");
-			cmd.add("-a");
-		}
-		cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		cmd.add("-Dai.djl.offline=true");
-		cmd.add("-cp");
-		cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-		cmd.add(MacroHarness.class.getName());
-		cmd.add(TestData.repo().toString());
-		cmd.add(TestData.repo().resolve("macros/Explain_Folder_Saliency.ijm").toString());
-		cmd.add("input=[" + input + "] model=[" + model + "] output=[" + output + "] target=predicted score=logit");
-		final Path log = tmp.resolve("macro.log");
-		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		if (!p.waitFor(4, TimeUnit.MINUTES)) {
-			p.destroyForcibly();
-			fail("macro did not finish in 4 minutes:\n" + Files.readString(log));
-		}
-		final String printed = Files.readString(log, StandardCharsets.UTF_8);
-		assertEquals(0, p.exitValue(), printed);
+		final String printed = MacroRunner.run("Explain_Folder_Saliency.ijm",
+			"input=[" + input + "] model=[" + model + "] output=[" + output + "] target=predicted score=logit", tmp);
 		assertTrue(printed.contains("explained 3 images"), printed);
 
 		for (final String n : names) {
@@ -90,10 +60,4 @@ class MacroTest {
 		assertTrue(table.stream().anyMatch(r -> r.contains("foci_002.tif,foci,foci,")), String.join("\n", table));
 	}
 
-	private static boolean onPath(final String exe) {
-		for (final String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-			if (new File(dir, exe).canExecute()) return true;
-		}
-		return false;
-	}
 }

@@ -1,6 +1,8 @@
 package io.github.explainij.method.cam;
 
-import com.google.gson.JsonArray;
+import static io.github.explainij.TestData.floats;
+import static io.github.explainij.TestData.ints;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -101,17 +103,4 @@ final class CamFixture {
 		return name;
 	}
 
-	private static float[] floats(final JsonArray a) {
-		final float[] v = new float[a.size()];
-		int i = 0;
-		for (final JsonElement e : a) v[i++] = e.getAsFloat();
-		return v;
-	}
-
-	private static int[] ints(final JsonArray a) {
-		final int[] v = new int[a.size()];
-		int i = 0;
-		for (final JsonElement e : a) v[i++] = e.getAsInt();
-		return v;
-	}
 }

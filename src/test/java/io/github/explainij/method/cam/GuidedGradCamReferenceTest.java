@@ -1,5 +1,7 @@
 package io.github.explainij.method.cam;
 
+import static io.github.explainij.TestData.floats;
+
 import static io.github.explainij.TestData.assertRelativeClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,12 +38,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * custom guided ReLU backward times Captum's LayerGradCam map, upsampled bilinearly or nearest).
  */
 class GuidedGradCamReferenceTest {
-
-	private static float[] floats(final JsonArray a) {
-		final float[] v = new float[a.size()];
-		for (int i = 0; i < v.length; i++) v[i] = a.get(i).getAsFloat();
-		return v;
-	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "gap_foci", "gap_mitotic_prob_nearest", "bn_interphase", "bn_resized", "rgb_tiny" })

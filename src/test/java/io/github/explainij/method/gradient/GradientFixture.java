@@ -1,5 +1,8 @@
 package io.github.explainij.method.gradient;
 
+import static io.github.explainij.TestData.floats;
+import static io.github.explainij.TestData.ints;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -78,31 +81,17 @@ final class GradientFixture {
 	}
 
 	float[] floats(final String key) {
-		return floats(json.getAsJsonArray(key));
+		return TestData.floats(json.getAsJsonArray(key));
 	}
 
 	double number(final String key) {
 		return json.get(key).getAsDouble();
 	}
 
-	static float[] floats(final JsonArray a) {
-		final float[] v = new float[a.size()];
-		int i = 0;
-		for (final JsonElement e : a) v[i++] = e.getAsFloat();
-		return v;
-	}
-
 	static double[] doubles(final JsonArray a) {
 		final double[] v = new double[a.size()];
 		int i = 0;
 		for (final JsonElement e : a) v[i++] = e.getAsDouble();
-		return v;
-	}
-
-	static int[] ints(final JsonArray a) {
-		final int[] v = new int[a.size()];
-		int i = 0;
-		for (final JsonElement e : a) v[i++] = e.getAsInt();
 		return v;
 	}
 

@@ -1,6 +1,8 @@
 package io.github.explainij.method.relevance;
 
-import com.google.gson.JsonArray;
+import static io.github.explainij.TestData.floats;
+import static io.github.explainij.TestData.ints;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -65,20 +67,6 @@ final class RelevanceFixture {
 		catch (final IOException e) {
 			throw new IllegalStateException("missing fixture " + p, e);
 		}
-	}
-
-	private static float[] floats(final JsonArray a) {
-		final float[] v = new float[a.size()];
-		int i = 0;
-		for (final JsonElement e : a) v[i++] = e.getAsFloat();
-		return v;
-	}
-
-	private static int[] ints(final JsonArray a) {
-		final int[] v = new int[a.size()];
-		int i = 0;
-		for (final JsonElement e : a) v[i++] = e.getAsInt();
-		return v;
 	}
 
 	@Override
