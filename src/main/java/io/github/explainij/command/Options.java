@@ -28,4 +28,17 @@ public final class Options {
 	public static final String DEVICE_GPU = "gpu";
 
 	public static final String TARGET_DESCRIPTION = "'predicted' (the top class), a class index (0-based, as PyTorch counts) or a class name from the model's sidecar";
+
+	// ---- perturbation methods (occlusion, LIME, RISE) ----
+	public static final String UNITS_PIXELS = "pixels";
+	public static final String UNITS_CALIBRATED = "calibrated";
+	public static final String UNITS_DESCRIPTION = "whether window and cell sizes are in pixels or in the image's calibrated units (e.g. microns, via Image > Properties)";
+	public static final String FILL_ZERO = "zero";
+	public static final String FILL_MEAN = "mean";
+	public static final String FILL_BLUR = "blur";
+	public static final String FILL_VALUE = "value";
+	public static final String FILL_SEGMENT_MEAN = "segment_mean";
+	public static final String BATCH_SIZE_DESCRIPTION = "images per forward pass; 0 chooses from the image size (the result does not depend on it)";
+	public static final String WINDOW_MAP = "window_map";
+	public static final String SUPERPIXELS = "superpixels";
 }
