@@ -40,10 +40,12 @@ import java.util.Map;
  *   limit = forward_passes * t_forward + backward_passes * t_forward_backward      (per sample, batched)
  *   ratio = command time / limit
  * </pre>
+ * The same ratio is also given for the process's CPU time (all threads, libtorch's included), which a
+ * machine shared with other work disturbs much less than wall-clock time.
  * {@code forward_passes} and {@code backward_passes} are what the method reports in its result
  * (Info); passes that also run backward count at the forward+backward rate. A method that reports
  * neither gets "n/a". A command's time is the fastest of {@code --repeats} runs (the first also warms
- * up the JIT); the model's per-sample times are its fastest batched call. The per-sample times come from the model at the same image size, with the batch
+ * up the JIT); the model's per-sample times are the faster of two rounds of back-to-back batched calls. The per-sample times come from the model at the same image size, with the batch
  * size the methods choose by default ({@link Batching#batchSize}). This is a measurement tool, not a
  * test: nothing is asserted.
  */
@@ -56,6 +58,16 @@ final class Benchmark {
 	private static final double MEASURE_SECONDS = 1.0;
 
 	private Benchmark() {}
+
+	/** CPU time of the whole process (all threads, libtorch's included), in seconds; NaN where the JVM does not say. */
+	static double processCpuSeconds() {
+		final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+		if (os instanceof com.sun.management.OperatingSystemMXBean) {
+			final long ns = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+			if (ns >= 0) return ns * 1e-9;
+		}
+		return Double.NaN;
+	}
 
 	static int run(final Context context, final String[] args, final PrintStream out) {
 		Path file = null;
@@ -109,8 +121,8 @@ final class Benchmark {
 		final ModelService modelService = context.service(ModelService.class);
 
 		final StringBuilder md = new StringBuilder();
-		md.append("| method | model | image | parameters | forward passes | time (s) | limit (s) | ratio |\n");
-		md.append("|---|---|---|---|---|---|---|---|\n");
+		md.append("| method | model | image | parameters | forward passes | time (s) | limit (s) | ratio | CPU-time ratio |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|\n");
 		String device = "?";
 		for (final int size : sizes) {
 			final ImagePlus image = tiled(sample, size);
@@ -119,8 +131,8 @@ final class Benchmark {
 				final Network net = modelService.load(model.toFile(), Options.DEVICE_AUTO).network();
 				device = net.device().toString();
 				final Throughput t = Throughput.measure(net, image);
-				out.println(String.format(Locale.ROOT, "%s %dx%d: forward %.3f ms/sample, forward+backward %.3f ms/sample (batch %d)",
-					modelName, size, size, t.forward * 1e3, t.forwardBackward * 1e3, t.batch));
+				out.println(String.format(Locale.ROOT, "%s %dx%d: forward %.3f ms/sample (CPU %.3f ms), forward+backward %.3f ms/sample (CPU %.3f ms), batch %d",
+					modelName, size, size, t.forward * 1e3, t.forwardCpu * 1e3, t.forwardBackward * 1e3, t.forwardBackwardCpu * 1e3, t.batch));
 				for (final CommandInfo info : commands) {
 					final Map<String, String> p = paramsFor(info, params);
 					final String row = timeCommand(context, info, image, model, p, t, repeats);
@@ -170,29 +182,32 @@ final class Benchmark {
 		final String label = String.format(Locale.ROOT, "| %s | %s | %dx%d | %s |", info.getName(), Main.baseName(model.toFile()),
 			image.getWidth(), image.getHeight(), params.isEmpty() ? "defaults" : params.toString().replaceAll("[{}]", ""));
 		Module module = null;
-		double seconds = Double.POSITIVE_INFINITY;
+		double seconds = Double.POSITIVE_INFINITY, cpu = Double.POSITIVE_INFINITY;
 		for (int r = 0; r < repeats; r++) {
+			final double cpu0 = processCpuSeconds();
 			final long start = System.nanoTime();
 			try {
 				module = new CommandRunner(context).run(info, image.duplicate(), model.toFile(), p);
 			}
 			catch (final RuntimeException e) {
-				return label + " failed: " + String.valueOf(e.getMessage()).replace('|', '/') + " | | | |";
+				return label + " failed: " + String.valueOf(e.getMessage()).replace('|', '/') + " | | | | |";
 			}
 			seconds = Math.min(seconds, (System.nanoTime() - start) * 1e-9);
+			cpu = Math.min(cpu, processCpuSeconds() - cpu0);
 			final String why = ExplainCommands.cancelReason(module);
-			if (why != null) return label + " failed: " + why.replace('|', '/') + " | | | |";
+			if (why != null) return label + " failed: " + why.replace('|', '/') + " | | | | |";
 		}
 		final ImagePlus a = (ImagePlus) module.getOutput(Options.ATTRIBUTION);
 		final long forward = number(a.getProp("forward_passes"));
 		final long backward = number(a.getProp("backward_passes"));
 		if (forward < 0 && backward < 0) {
-			return label + String.format(Locale.ROOT, " n/a | %.3f | n/a | n/a |", seconds);
+			return label + String.format(Locale.ROOT, " n/a | %.3f | n/a | n/a | n/a |", seconds);
 		}
 		final long f = Math.max(0, forward), b = Math.max(0, backward);
 		final double limit = Math.max(0, f - b) * t.forward + b * t.forwardBackward;
-		return label + String.format(Locale.ROOT, " %s | %.3f | %.3f | %.2f |", b > 0 ? f + " (" + b + " with backward)" : Long.toString(f),
-			seconds, limit, seconds / limit);
+		final double cpuLimit = Math.max(0, f - b) * t.forwardCpu + b * t.forwardBackwardCpu;
+		return label + String.format(Locale.ROOT, " %s | %.3f | %.3f | %.2f | %.2f |", b > 0 ? f + " (" + b + " with backward)" : Long.toString(f),
+			seconds, limit, seconds / limit, cpu / cpuLimit);
 	}
 
 	private static long number(final String s) {
@@ -227,11 +242,15 @@ final class Benchmark {
 		final int batch;
 		final double forward;
 		final double forwardBackward;
+		final double forwardCpu;
+		final double forwardBackwardCpu;
 
-		private Throughput(final int batch, final double forward, final double forwardBackward) {
+		private Throughput(final int batch, final double[] forward, final double[] forwardBackward) {
 			this.batch = batch;
-			this.forward = forward;
-			this.forwardBackward = forwardBackward;
+			this.forward = forward[0];
+			this.forwardCpu = forward[1];
+			this.forwardBackward = forwardBackward[0];
+			this.forwardBackwardCpu = forwardBackward[1];
 		}
 
 		static Throughput measure(final Network net, final ImagePlus image) {
@@ -249,26 +268,37 @@ final class Benchmark {
 			final var transform = net.transformFor(planes);
 			final Shape shape = new Shape(batch, c, h, w);
 			final int[] targets = new int[batch];
-			net.logits(raw, shape, transform); // warm up
-			final double forward = perSample(() -> net.logits(raw, shape, transform), batch);
-			net.scoreGradient(raw, shape, transform, targets, ScoreKind.LOGIT);
-			final double fb = perSample(() -> net.scoreGradient(raw, shape, transform, targets, ScoreKind.LOGIT), batch);
+			// warm up first (libtorch creates its kernels and grows its memory pool on the first calls)
+			final Runnable forwardCall = () -> net.logits(raw, shape, transform);
+			perSample(forwardCall, batch);
+			final double[] forward = perSample(forwardCall, batch);
+			perSample(() -> net.scoreGradient(raw, shape, transform, targets, ScoreKind.LOGIT), batch);
+			final double[] fb = perSample(() -> net.scoreGradient(raw, shape, transform, targets, ScoreKind.LOGIT), batch);
 			return new Throughput(batch, forward, fb);
 		}
 
-		/** The fastest of the calls made in {@link #MEASURE_SECONDS} (at least 3), per sample. */
-		private static double perSample(final Runnable call, final int batch) {
-			int calls = 0;
-			double best = Double.POSITIVE_INFINITY;
-			final long start = System.nanoTime();
-			do {
-				final long t0 = System.nanoTime();
-				call.run();
-				best = Math.min(best, (System.nanoTime() - t0) * 1e-9);
-				calls++;
+		/**
+		 * Per-sample time of back-to-back batched calls, as a method makes them: the faster of two rounds
+		 * of at least {@link #MEASURE_SECONDS} / 2 each (and at least 2 calls), after a warm-up, like a command's best of
+		 * its repeats.
+		 */
+		private static double[] perSample(final Runnable call, final int batch) {
+			double best = Double.POSITIVE_INFINITY, bestCpu = Double.POSITIVE_INFINITY;
+			for (int round = 0; round < 2; round++) {
+				int calls = 0;
+				final double cpu0 = processCpuSeconds();
+				final long start = System.nanoTime();
+				double elapsed;
+				do {
+					call.run();
+					calls++;
+					elapsed = (System.nanoTime() - start) * 1e-9;
+				}
+				while (elapsed < MEASURE_SECONDS / 2 || calls < 2);
+				best = Math.min(best, elapsed / ((double) calls * batch));
+				bestCpu = Math.min(bestCpu, (processCpuSeconds() - cpu0) / ((double) calls * batch));
 			}
-			while ((System.nanoTime() - start) * 1e-9 < MEASURE_SECONDS || calls < 3);
-			return best / batch;
+			return new double[] { best, bestCpu };
 		}
 	}
 
