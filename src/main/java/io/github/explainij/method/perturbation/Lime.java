@@ -125,12 +125,14 @@ public final class Lime {
 		final double[] y = new double[samples];
 		final BatchedScores.Sampler sampler = (index, buffer, offset) -> {
 			final int o = index * f;
-			for (int k = 0; k < c; k++) {
-				for (int i = 0; i < n; i++) {
-					final int p = k * n + i;
-					buffer[offset + p] = z[o + segments[i]] != 0 ? pixels[p] : fillImage[p];
+			PixelChunks.forEach(n, (from, to) -> {
+				for (int k = 0; k < c; k++) {
+					for (int i = from; i < to; i++) {
+						final int p = k * n + i;
+						buffer[offset + p] = z[o + segments[i]] != 0 ? pixels[p] : fillImage[p];
+					}
 				}
-			}
+			});
 		};
 		final BatchedScores.Sink sink = (first, count, scores, probabilities) -> {
 			for (int i = 0; i < count; i++) y[first + i] = scores[i];

@@ -61,18 +61,20 @@ public final class Rise {
 		final BatchedScores.Sampler sampler = (index, buffer, offset) -> {
 			final int m = (index % batch) * n;
 			generator.next(batchMasks, m);
-			for (int k = 0; k < c; k++) {
-				final int o = k * n;
-				for (int i = 0; i < n; i++) buffer[offset + o + i] = fillImage[o + i] + batchMasks[m + i] * diff[o + i];
-			}
+			PixelChunks.forEach(n, (from, to) -> {
+				for (int k = 0; k < c; k++) {
+					final int o = k * n;
+					for (int i = from; i < to; i++) buffer[offset + o + i] = fillImage[o + i] + batchMasks[m + i] * diff[o + i];
+				}
+			});
 		};
-		final BatchedScores.Sink sink = (first, count, scores, probabilities) -> {
+		final BatchedScores.Sink sink = (first, count, scores, probabilities) -> PixelChunks.forEach(n, (from, to) -> {
 			for (int s = 0; s < count; s++) {
 				final int m = ((first + s) % batch) * n;
 				final double score = scores[s];
-				for (int i = 0; i < n; i++) sum[i] += score * batchMasks[m + i];
+				for (int i = from; i < to; i++) sum[i] += score * batchMasks[m + i];
 			}
-		};
+		});
 		BatchedScores.run(request, target, masks, batch, sampler, sink);
 		final float[] map = new float[n];
 		boolean negative = false;

@@ -67,15 +67,14 @@ public final class RiseMasks {
 				rows[gy * width + x] = a + wx[x] * (b - a);
 			}
 		}
-		for (int y = 0; y < height; y++) {
-			final int j = iy[y], j1 = Math.min(j + 1, gridH - 1);
-			final float t = wy[y];
-			final int o = offset + y * width;
-			for (int x = 0; x < width; x++) {
+		PixelChunks.forEach(height * width, (from, to) -> {
+			for (int p = from; p < to; p++) {
+				final int y = p / width, x = p % width;
+				final int j = iy[y], j1 = Math.min(j + 1, gridH - 1);
 				final float a = rows[j * width + x], b = rows[j1 * width + x];
-				out[o + x] = a + t * (b - a);
+				out[offset + p] = a + wy[y] * (b - a);
 			}
-		}
+		});
 	}
 
 	/**

@@ -113,6 +113,51 @@ class RiseTest {
 		assertRelativeClose(exp, got, 1e-5, "linear RISE by hand");
 	}
 
+	/**
+	 * Large images (where the work is split over the cores): the masks equal a direct, one-pixel-at-a-time
+	 * computation from the same java.util.Random stream (grid, then x and y offsets; bilinear upsampling
+	 * with half-pixel centres and clamped borders, then the crop).
+	 */
+	@Test
+	void largeMasksEqualTheDirectDefinition() {
+		final int w = 330, h = 270, cell = 16;
+		final double p = 0.5;
+		final RiseMasks masks = new RiseMasks(w, h, cell, p, 99);
+		final java.util.Random random = new java.util.Random(99);
+		final int gw = (w + cell - 1) / cell + 1, gh = (h + cell - 1) / cell + 1;
+		final float[] got = new float[w * h];
+		for (int k = 0; k < 3; k++) {
+			masks.next(got, 0);
+			final float[] grid = new float[gw * gh];
+			for (int i = 0; i < grid.length; i++) grid[i] = random.nextDouble() < p ? 1 : 0;
+			final int dx = random.nextInt(cell), dy = random.nextInt(cell);
+			final float[] expected = new float[w * h];
+			for (int y = 0; y < h; y++) {
+				final double sy = Math.max(0, (y + dy + 0.5) / cell - 0.5);
+				final int j0 = (int) sy, j1 = Math.min(j0 + 1, gh - 1);
+				for (int x = 0; x < w; x++) {
+					final double sx = Math.max(0, (x + dx + 0.5) / cell - 0.5);
+					final int i0 = (int) sx, i1 = Math.min(i0 + 1, gw - 1);
+					final double top = grid[j0 * gw + i0] * (1 - (sx - i0)) + grid[j0 * gw + i1] * (sx - i0);
+					final double bottom = grid[j1 * gw + i0] * (1 - (sx - i0)) + grid[j1 * gw + i1] * (sx - i0);
+					expected[y * w + x] = (float) (top * (1 - (sy - j0)) + bottom * (sy - j0));
+				}
+			}
+			assertRelativeClose(expected, got, 1e-6, "mask " + k);
+		}
+	}
+
+	@Test
+	void pixelChunksCoverEveryPixelOnce() {
+		for (final int n : new int[] { 0, 1, 1000, PixelChunks.PARALLEL_FROM, 3 * PixelChunks.PARALLEL_FROM + 17 }) {
+			final java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+			PixelChunks.forEach(n, (from, to) -> {
+				for (int i = from; i < to; i++) seen.incrementAndGet(i);
+			});
+			for (int i = 0; i < n; i++) assertEquals(1, seen.get(i), "pixel " + i + " of " + n);
+		}
+	}
+
 	@Test
 	void seedsGiveReproducibleAndDifferentMasks() {
 		final float[] a = new float[100], b = new float[100], c = new float[100];
