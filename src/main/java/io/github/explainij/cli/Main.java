@@ -58,6 +58,7 @@ public final class Main {
 		"usage: java -jar explain-ij.jar <method> --model M.pt --image I.tif [--target N|name]",
 		"                                [--out O.tif] [--overlay O.png] [--param key=value ...]",
 		"       java -jar explain-ij.jar demo [--out DIR]",
+		"       java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] [--param key=value]",
 		"       java -jar explain-ij.jar list          (methods, their parameters and defaults)");
 
 	/** Runs the command line and returns the exit status (for tests: no System.exit). */
@@ -72,6 +73,7 @@ public final class Main {
 			final String verb = args[0];
 			if (verb.equals("list")) return list(context, out);
 			if (verb.equals("demo")) return Demo.run(context, args, out);
+			if (verb.equals("benchmark")) return Benchmark.run(context, args, out);
 			return method(context, args, out);
 		}
 		catch (final ExplainException e) {

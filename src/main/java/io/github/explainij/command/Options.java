@@ -33,7 +33,7 @@ public final class Options {
 	public static final String PER_CHANNEL = "per_channel";
 	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of reducing over channels";
 	public static final String BATCH_SIZE = "batch_size";
-	public static final String BATCH_SIZE_DESCRIPTION = "images per forward/backward pass; 0 chooses from memory (results do not depend on it)";
+	public static final String BATCH_SIZE_DESCRIPTION = "images per forward (and backward) pass; 0 chooses from the image size and a memory budget (results do not depend on it)";
 	public static final String BASELINE_ZERO = io.github.explainij.method.Baselines.ZERO;
 	public static final String BASELINE_MEAN = io.github.explainij.method.Baselines.MEAN;
 	public static final String BASELINE_BLUR = io.github.explainij.method.Baselines.BLUR;
@@ -69,4 +69,16 @@ public final class Options {
 	public static final String INTEGRATION_RIEMANN_TRAPEZOID = "riemann_trapezoid";
 
 	public static final String ALPHAS_DEFAULT = io.github.explainij.method.gradient.Alphas.DEFAULT;
+
+	// ---- perturbation methods (occlusion, LIME, RISE) ----
+	public static final String UNITS_PIXELS = "pixels";
+	public static final String UNITS_CALIBRATED = "calibrated";
+	public static final String UNITS_DESCRIPTION = "whether window and cell sizes are in pixels or in the image's calibrated units (e.g. microns, via Image > Properties)";
+	public static final String FILL_ZERO = BASELINE_ZERO;
+	public static final String FILL_MEAN = BASELINE_MEAN;
+	public static final String FILL_BLUR = BASELINE_BLUR;
+	public static final String FILL_VALUE = "value";
+	public static final String FILL_SEGMENT_MEAN = "segment_mean";
+	public static final String WINDOW_MAP = "window_map";
+	public static final String SUPERPIXELS = "superpixels";
 }

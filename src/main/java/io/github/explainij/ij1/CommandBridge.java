@@ -8,6 +8,7 @@ import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
 import io.github.explainij.command.ExplainCommands;
+import io.github.explainij.command.Options;
 
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -86,10 +87,13 @@ public class CommandBridge implements PlugIn {
 			return;
 		}
 		image.updateAndDraw();
+		// extra images first, the attribution last, so that it is the active image after the command
 		for (final ModuleItem<?> out : info.outputs()) {
 			final Object value = module.getOutput(out.getName());
-			if (value instanceof ImagePlus) ((ImagePlus) value).show();
+			if (value instanceof ImagePlus && !out.getName().equals(Options.ATTRIBUTION)) ((ImagePlus) value).show();
 		}
+		final Object attribution = module.getOutput(Options.ATTRIBUTION);
+		if (attribution instanceof ImagePlus) ((ImagePlus) attribution).show();
 	}
 
 	private static String label(final ModuleItem<?> item) {

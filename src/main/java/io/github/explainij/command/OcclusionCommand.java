@@ -1,0 +1,76 @@
+package io.github.explainij.command;
+
+import ij.ImagePlus;
+import ij.measure.Calibration;
+import ij.process.FloatProcessor;
+
+import io.github.explainij.method.Attribution;
+import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.perturbation.Fill;
+import io.github.explainij.method.perturbation.OcclusionSensitivity;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * Plugins > Explain-IJ > Attribution > Occlusion Sensitivity (CLI: {@code occlusion}). Besides the
+ * attribution, {@code window_map} shows the target's probability for every window position (one pixel
+ * per position, calibrated so each pixel is one stride wide), the view of Zeiler and Fergus.
+ */
+@Plugin(type = Command.class, name = "occlusion", label = OcclusionSensitivity.NAME,
+	menuPath = Options.MENU_ATTRIBUTION + ">" + OcclusionSensitivity.NAME,
+	description = "Score drop when a sliding window is occluded, averaged over the windows covering each pixel (Zeiler & Fergus 2014; Captum's Occlusion)")
+public class OcclusionCommand extends AttributionCommand {
+
+	@Parameter(label = "Window size", min = "0", description = "side of the square occluding window (in 'units')")
+	private double window = 16;
+
+	@Parameter(label = "Stride", min = "0", description = "step between window positions (in 'units'); at most the window size")
+	private double stride = 4;
+
+	@Parameter(label = "Units", choices = { Options.UNITS_PIXELS, Options.UNITS_CALIBRATED }, description = Options.UNITS_DESCRIPTION)
+	private String units = Options.UNITS_PIXELS;
+
+	@Parameter(label = "Fill", choices = { Options.FILL_ZERO, Options.FILL_MEAN, Options.FILL_BLUR, Options.FILL_VALUE },
+		description = "what replaces the occluded pixels, in raw intensities: 0, the image mean, the blurred image, or fill_value")
+	private String fill = Options.FILL_ZERO;
+
+	@Parameter(label = "Fill value", description = "raw intensity used when fill=value")
+	private double fill_value = 0;
+
+	@Parameter(label = "Batch size", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
+	private int batch_size = 0;
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Window map")
+	private ImagePlus window_map;
+
+	@Override
+	protected Attribution explain(final ExplainRequest request) {
+		final int windowPx = PixelUnits.toPixels(window, units, image, "window");
+		final int stridePx = PixelUnits.toPixels(stride, units, image, "stride");
+		final OcclusionSensitivity.Result r = new OcclusionSensitivity(windowPx, stridePx,
+			Fill.parse(fill, fill_value, false), batch_size).explainWithWindows(request);
+		window_map = windowImage(r, stridePx);
+		return r.attribution().withParameter("units", units).withParameter("score", request.score().key());
+	}
+
+	private ImagePlus windowImage(final OcclusionSensitivity.Result r, final int stridePx) {
+		final ImagePlus out = new ImagePlus("Occlusion window map of " + image.getTitle(),
+			new FloatProcessor(r.columns(), r.rows(), r.windowMap()));
+		final Calibration cal = image.getCalibration().copy();
+		cal.pixelWidth *= stridePx;
+		cal.pixelHeight *= stridePx;
+		out.setCalibration(cal);
+		out.setProp("content", "probability of the target class with the window at each position (Zeiler & Fergus 2014)");
+		out.setProp("stride_px", Integer.toString(stridePx));
+		out.getProcessor().resetMinAndMax();
+		return out;
+	}
+
+	/** The per-window map of the last run, or null. */
+	public ImagePlus windowMap() {
+		return window_map;
+	}
+}

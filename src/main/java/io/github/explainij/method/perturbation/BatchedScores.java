@@ -1,0 +1,83 @@
+package io.github.explainij.method.perturbation;
+
+import ai.djl.ndarray.types.Shape;
+
+import io.github.explainij.method.Batching;
+import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.target.ScoreKind;
+import io.github.explainij.target.TargetSpec;
+
+/**
+ * Runs the model on many perturbed copies of the request's image, in batches, and hands back the
+ * target's score for each copy. Shared by every perturbation method: each batch is written straight
+ * into one reused float buffer (no per-sample objects), run in one forward pass in its own native
+ * scope ({@link io.github.explainij.model.Network#logits}), and progress is reported (and cancellation
+ * checked) between batches. The numbers do not depend on the batch size.
+ */
+final class BatchedScores {
+
+	/** Writes perturbed sample {@code index} (raw values, [C, H, W]) into {@code buffer} at {@code offset}. */
+	@FunctionalInterface
+	interface Sampler {
+		void write(int index, float[] buffer, int offset);
+	}
+
+	/** Receives the scores of samples {@code first .. first + count - 1}, in order. */
+	@FunctionalInterface
+	interface Sink {
+		/**
+		 * @param scores the explained score (logit or probability) of the target, one per sample
+		 * @param probabilities the target's softmax probability, one per sample
+		 */
+		void accept(int first, int count, float[] scores, float[] probabilities);
+	}
+
+	private BatchedScores() {}
+
+	/**
+	 * The batch size a method uses: the user's, or {@link Batching#batchSize} from the size of the
+	 * network input (the model's fixed size if it has one).
+	 */
+	static int batchSize(final ExplainRequest request, final int requested, final int total) {
+		final var spec = request.network().spec();
+		final long h = spec.hasFixedSize() ? Math.max(spec.height(), request.height()) : request.height();
+		final long w = spec.hasFixedSize() ? Math.max(spec.width(), request.width()) : request.width();
+		return Batching.batchSize(requested, request.channels() * h * w, total);
+	}
+
+	/**
+	 * @param total how many perturbed samples
+	 * @param batch samples per forward pass
+	 */
+	static void run(final ExplainRequest request, final int target, final int total, final int batch, final Sampler sampler,
+		final Sink sink)
+	{
+		final int c = request.channels(), h = request.height(), w = request.width();
+		final int size = c * h * w;
+		final ScoreKind kind = request.score();
+		float[] buffer = new float[Math.min(batch, total) * size];
+		request.progress().step(0, total);
+		for (int first = 0; first < total; first += batch) {
+			final int count = Math.min(batch, total - first);
+			if (buffer.length != count * size) buffer = new float[count * size];
+			for (int i = 0; i < count; i++) sampler.write(first + i, buffer, i * size);
+			final float[] logits = request.network().logits(buffer, new Shape(count, c, h, w), request.transform());
+			final int k = logits.length / count;
+			final float[] scores = new float[count], probabilities = new float[count];
+			final float[] row = new float[k];
+			for (int i = 0; i < count; i++) {
+				System.arraycopy(logits, i * k, row, 0, k);
+				probabilities[i] = TargetSpec.softmax(row)[target];
+				scores[i] = kind == ScoreKind.PROBABILITY ? probabilities[i] : row[target];
+			}
+			sink.accept(first, count, scores, probabilities);
+			request.progress().step(first + count, total);
+		}
+	}
+
+	/** The explained score of the target for the unperturbed image (from the request's logits). */
+	static float score(final ExplainRequest request, final int target) {
+		final float[] logits = request.logits();
+		return request.score() == ScoreKind.PROBABILITY ? TargetSpec.softmax(logits)[target] : logits[target];
+	}
+}
