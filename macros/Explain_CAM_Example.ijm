@@ -36,9 +36,15 @@ selectImage(source);
 run("Layer-CAM", common + " relu");
 save(output, name, "layer-cam");
 selectImage(source);
-// the map on the layer's own grid comes as a second image, which is then the active one
+// the map on the layer's own grid comes as a second image, titled "Grad-CAM at <layer> of ...";
+// the attribution (upsampled to the image) stays the active image
 run("Grad-CAM", common + " relu layer_resolution");
-save(output, name, "grad-cam_layer_map");
+attribution = getImageID();
+for (i = 1; i <= nImages; i++) {
+	selectImage(i);
+	if (startsWith(getTitle(), "Grad-CAM at ")) save(output, name, "grad-cam_layer_map");
+}
+selectImage(attribution);
 print("explained with 5 class activation maps at layer " + Property.get("layer"));
 
 function save(folder, name, suffix) {

@@ -33,10 +33,12 @@ selectImage(source);
 run("LIME", "model_file=[" + model + "] target=predicted score=logit device=auto segments=50 compactness=10 samples=1000 kernel_width=0.25 features=5 seed=0 fill=segment_mean fill_value=0 batch_size=0");
 print("LIME top superpixels (label:weight): " + Property.get("top_superpixels"));
 
+// The value of key=value in a macro argument (values without spaces, or in [brackets]).
 function option(text, key, fallback) {
-	parts = split(text, " ");
-	for (i = 0; i < parts.length; i++) {
-		if (startsWith(parts[i], key + "=")) return substring(parts[i], lengthOf(key) + 1);
-	}
-	return fallback;
+	text = " " + text + " ";
+	start = indexOf(text, " " + key + "=");
+	if (start < 0) return fallback;
+	start = start + lengthOf(key) + 2;
+	if (substring(text, start, start + 1) == "[") return substring(text, start + 1, indexOf(text, "]", start));
+	return substring(text, start, indexOf(text, " ", start));
 }

@@ -67,6 +67,15 @@ public final class Attribution {
 		return new Attribution(map, method, targetClass, targetName, score, logits, signed, parameters, r, sliceLabels);
 	}
 
+	/**
+	 * The same result recording how much model work it took, for the benchmark: {@code forward}
+	 * passes in all (one per input image the network saw), {@code backward} of them also run backward.
+	 * The limit a method is compared with is the model's own batched throughput for that work.
+	 */
+	public Attribution withPasses(final long forward, final long backward) {
+		return withResult("forward_passes", Long.toString(forward)).withResult("backward_passes", Long.toString(backward));
+	}
+
 	/** Raw values, [X, Y] or [X, Y, C]. */
 	public RandomAccessibleInterval<FloatType> map() { return map; }
 

@@ -54,6 +54,6 @@ public final class SaliencyMap {
 		params.put("absolute", Boolean.toString(absolute));
 		params.put("per_channel", Boolean.toString(perChannel));
 		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), NAME, target,
-			request.className(target), g.scores()[0], g.logits(), !absolute, params);
+			request.className(target), g.scores()[0], g.logits(), !absolute, params).withPasses(2, 1); // the target pass + one gradient pass
 	}
 }

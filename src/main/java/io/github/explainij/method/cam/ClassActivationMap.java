@@ -74,6 +74,11 @@ public abstract class ClassActivationMap {
 		return Map.of();
 	}
 
+	/** Forward passes the variant runs besides the target pass and the pass to the layer (Score-CAM: one per channel). */
+	protected int extraForwardPasses(final LayerActivations a) {
+		return 0;
+	}
+
 	/** Result values of the variant (e.g. the stage CAM took its features from). */
 	protected Map<String, String> variantResults(final LayerActivations a) {
 		return Map.of();
@@ -130,6 +135,9 @@ public abstract class ClassActivationMap {
 		final Map<String, String> results = new LinkedHashMap<>();
 		results.put("layer_shape", String.format(Locale.ROOT, "%dx%dx%d (channels x height x width)", c, h, wd));
 		results.putAll(variantResults(a));
+		// for the benchmark: the target pass + the pass to the layer (and on, with backward when the variant needs gradients)
+		results.put("forward_passes", Integer.toString(2 + extraForwardPasses(a)));
+		results.put("backward_passes", usesGradients() ? "1" : "0");
 		final String className = request.className(target);
 		final Attribution atImage = new Attribution(ArrayImgs.floats(imageMap, request.width(), request.height()), name(), target,
 			className, a.score(), a.logits(), !relu, params, results, null);

@@ -60,6 +60,7 @@ public final class GuidedGradCam {
 		params.put("per_channel", Boolean.toString(perChannel));
 		final Attribution gc = cam.atImage();
 		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), NAME, target,
-			gc.targetName(), gc.score(), gc.logits(), true, params, gc.results(), null);
+			gc.targetName(), gc.score(), gc.logits(), true, params, gc.results(), null)
+				.withPasses(3, 2); // the target pass + Grad-CAM's and guided backpropagation's gradient passes
 	}
 }

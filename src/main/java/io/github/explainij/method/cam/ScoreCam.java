@@ -37,6 +37,11 @@ public final class ScoreCam extends ClassActivationMap {
 	}
 
 	@Override
+	protected int extraForwardPasses(final LayerActivations a) {
+		return a.channels();
+	}
+
+	@Override
 	public String name() {
 		return NAME;
 	}

@@ -42,6 +42,6 @@ public final class GradientXInput {
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("per_channel", Boolean.toString(perChannel));
 		return new Attribution(GradientMaps.image(product[0], request, perChannel, true), NAME, target, request.className(target),
-			score[0], request.logits(), true, params);
+			score[0], request.logits(), true, params).withPasses(2, 1); // the target pass + one gradient pass
 	}
 }

@@ -105,6 +105,7 @@ public final class IntegratedGradients {
 				.withResult("baseline_score", GradientMaps.number(scoreBase))
 				.withResult("sum_of_attributions", GradientMaps.number(sum))
 				.withResult("score_difference", GradientMaps.number(difference))
-				.withResult("completeness_gap", GradientMaps.number(sum - difference));
+				.withResult("completeness_gap", GradientMaps.number(sum - difference))
+				.withPasses(2 + steps, steps); // target and baseline passes + one gradient pass per step
 	}
 }

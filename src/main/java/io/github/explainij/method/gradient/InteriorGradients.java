@@ -81,6 +81,6 @@ public final class InteriorGradients {
 		final float[] logits = request.logits();
 		return new Attribution(ArrayImgs.floats(stack, w, h, a.length), NAME, target, request.className(target),
 			GradientMaps.score(logits, target, request.score()), logits, !absolute, params, Map.of("scores_along_alphas", scoreList.toString()),
-			labels);
+			labels).withPasses(1 + a.length, a.length); // the target pass + one gradient pass per alpha
 	}
 }

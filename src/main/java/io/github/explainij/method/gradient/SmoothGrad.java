@@ -147,6 +147,7 @@ public final class SmoothGrad {
 		final float[] logits = request.logits();
 		return new Attribution(GradientMaps.image(combined, request, perChannel, signed), NAME, target, request.className(target),
 			GradientMaps.score(logits, target, request.score()), logits, signed, params)
-				.withResult("noise_std", GradientMaps.number(generator.sigma()));
+				.withResult("noise_std", GradientMaps.number(generator.sigma()))
+				.withPasses(1 + samples, samples); // the target pass + one gradient pass per noisy copy
 	}
 }

@@ -89,7 +89,8 @@ public final class DeepLift {
 			.withResult("baseline_score", Float.toString(scoreB))
 			.withResult("sum_of_attributions", Double.toString(total))
 			.withResult("score_difference", Double.toString(difference))
-			.withResult("delta", Double.toString(total - difference));
+			.withResult("delta", Double.toString(total - difference))
+			.withPasses(3, 1); // the target pass + the stage-wise forward of image and baseline + one stage-wise backward
 	}
 
 	/** Captum's {@code nonlinear}: grad_out * delta_out / delta_in, or the gradient where delta_in ~ 0. */

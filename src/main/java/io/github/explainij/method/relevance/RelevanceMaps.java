@@ -31,7 +31,7 @@ final class RelevanceMaps {
 			}
 		}
 		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), method, target,
-			request.className(target), score, logits, true, params);
+			request.className(target), score, logits, true, params).withPasses(2, 1); // the target pass + one stage-wise forward and backward
 	}
 
 	static double sum(final float[] v) {
