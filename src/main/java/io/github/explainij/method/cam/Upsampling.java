@@ -61,12 +61,16 @@ public final class Upsampling {
 	private static float[] resize(final float[] map, final int h, final int w, final int outH, final int outW,
 		final float[] wh, final float[] ww)
 	{
-		// rows first: tmp[h, outW] = M . Ww^T, then out[outH, outW] = Wh . tmp
+		// Separable: rows first, tmp[h, outW] = M . Ww^T, then out[outH, outW] = Wh . tmp. Each row of an
+		// interpolation matrix has at most two non-zero weights, so only those are visited (the skipped
+		// terms are exact zeros: the sums are the same as with the dense product).
+		final Sparse cols = new Sparse(ww, outW, w);
+		final Sparse rows = new Sparse(wh, outH, h);
 		final double[] tmp = new double[h * outW];
 		for (int y = 0; y < h; y++) {
 			for (int j = 0; j < outW; j++) {
 				double s = 0;
-				for (int x = 0; x < w; x++) s += (double) ww[j * w + x] * map[y * w + x];
+				for (int k = cols.start[j]; k < cols.start[j + 1]; k++) s += (double) cols.weight[k] * map[y * w + cols.index[k]];
 				tmp[y * outW + j] = s;
 			}
 		}
@@ -74,10 +78,37 @@ public final class Upsampling {
 		for (int i = 0; i < outH; i++) {
 			for (int j = 0; j < outW; j++) {
 				double s = 0;
-				for (int y = 0; y < h; y++) s += (double) wh[i * h + y] * tmp[y * outW + j];
+				for (int k = rows.start[i]; k < rows.start[i + 1]; k++) s += (double) rows.weight[k] * tmp[rows.index[k] * outW + j];
 				out[i * outW + j] = (float) s;
 			}
 		}
 		return out;
+	}
+
+	/** The non-zero entries of a row-major [out, in] matrix, row by row, in column order. */
+	private static final class Sparse {
+
+		final int[] start;
+		final int[] index;
+		final float[] weight;
+
+		Sparse(final float[] m, final int out, final int in) {
+			start = new int[out + 1];
+			int n = 0;
+			for (final float v : m) if (v != 0) n++;
+			index = new int[n];
+			weight = new float[n];
+			int k = 0;
+			for (int j = 0; j < out; j++) {
+				start[j] = k;
+				for (int i = 0; i < in; i++) {
+					if (m[j * in + i] != 0) {
+						index[k] = i;
+						weight[k++] = m[j * in + i];
+					}
+				}
+			}
+			start[out] = k;
+		}
 	}
 }
