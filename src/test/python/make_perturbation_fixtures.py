@@ -48,13 +48,8 @@ BLUR_SIGMA = 5.0  # io.github.explainij.method.Baselines.BLUR_SIGMA
 
 # ---- helpers copied from make_fixtures.py ----
 
-def read_raw(path, channels):
-    a = tifffile.imread(path).astype(np.float32)
-    if a.ndim == 2:
-        a = a[None]
-    elif a.ndim == 3 and a.shape[0] != channels and a.shape[-1] == channels:
-        a = np.moveaxis(a, -1, 0)
-    return np.ascontiguousarray(a)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_fixtures import read_raw  # noqa: E402  (TIFF -> float32 [C,H,W], one definition)
 
 
 def normalizer(raw, spec):

@@ -81,7 +81,8 @@ public abstract class AttributionCommand extends ContextCommand {
 			final ModelService.Loaded loaded = models.load(model_file, device);
 			final ExplainRequest request = new ExplainRequest(loaded.network(), ImagePlusAdapter.currentPlanes(image),
 				TargetSpec.parse(target), ScoreKind.parse(score), progress());
-			final Attribution result = explain(request);
+			// every result records the score it explains, first among its parameters
+			final Attribution result = explain(request).withParameter("score", request.score().key());
 			final Map<String, String> context = new LinkedHashMap<>();
 			context.put("device", loaded.network().device().toString());
 			if (loaded.deviceNote() != null) {

@@ -52,7 +52,7 @@ public abstract class ClassActivationMapCommand extends AttributionCommand {
 				atLayer.targetName() + ")");
 			layer_map = imp;
 		}
-		return maps.atImage().withParameter("score", score);
+		return maps.atImage();
 	}
 
 	/** The map at the layer's resolution, or null when not asked for. */

@@ -19,6 +19,6 @@ public class DeconvnetCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new Deconvnet(per_channel).explain(request).withParameter("score", request.score().key());
+		return new Deconvnet(per_channel).explain(request);
 	}
 }

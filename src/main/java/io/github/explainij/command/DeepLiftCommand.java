@@ -22,6 +22,6 @@ public class DeepLiftCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new DeepLift(baseline, per_channel).explain(request).withParameter("score", request.score().key());
+		return new DeepLift(baseline, per_channel).explain(request);
 	}
 }

@@ -19,6 +19,6 @@ public class GradientXInputCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new GradientXInput(per_channel).explain(request).withParameter("score", request.score().key());
+		return new GradientXInput(per_channel).explain(request);
 	}
 }

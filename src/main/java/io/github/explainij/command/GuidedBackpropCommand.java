@@ -19,6 +19,6 @@ public class GuidedBackpropCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new GuidedBackprop(per_channel).explain(request).withParameter("score", request.score().key());
+		return new GuidedBackprop(per_channel).explain(request);
 	}
 }

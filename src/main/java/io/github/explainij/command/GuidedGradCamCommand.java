@@ -26,6 +26,6 @@ public class GuidedGradCamCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new GuidedGradCam(layer, upsample, per_channel).explain(request).withParameter("score", request.score().key());
+		return new GuidedGradCam(layer, upsample, per_channel).explain(request);
 	}
 }

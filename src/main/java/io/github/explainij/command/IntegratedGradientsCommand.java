@@ -38,7 +38,6 @@ public class IntegratedGradientsCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new IntegratedGradients(steps, Integration.parse(integration), baseline, seed, batch_size, per_channel).explain(request)
-			.withParameter("score", request.score().key());
+		return new IntegratedGradients(steps, Integration.parse(integration), baseline, seed, batch_size, per_channel).explain(request);
 	}
 }

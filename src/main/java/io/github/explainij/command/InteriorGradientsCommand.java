@@ -26,6 +26,6 @@ public class InteriorGradientsCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new InteriorGradients(alphas, absolute, batch_size).explain(request).withParameter("score", request.score().key());
+		return new InteriorGradients(alphas, absolute, batch_size).explain(request);
 	}
 }

@@ -93,7 +93,7 @@ public class LimeCommand extends AttributionCommand {
 			rois.add(roi);
 		}
 		topRois = rois;
-		return r.attribution().withParameter("score", request.score().key());
+		return r.attribution();
 	}
 
 	@Override

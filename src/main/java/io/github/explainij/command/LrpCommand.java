@@ -32,6 +32,6 @@ public class LrpCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new Lrp(rule, epsilon, alpha, beta, per_channel).explain(request).withParameter("score", request.score().key());
+		return new Lrp(rule, epsilon, alpha, beta, per_channel).explain(request);
 	}
 }

@@ -53,7 +53,7 @@ public class OcclusionCommand extends AttributionCommand {
 		final OcclusionSensitivity.Result r = new OcclusionSensitivity(windowPx, stridePx,
 			Fill.parse(fill, fill_value, false), batch_size).explainWithWindows(request);
 		window_map = windowImage(r, stridePx);
-		return r.attribution().withParameter("units", units).withParameter("score", request.score().key());
+		return r.attribution().withParameter("units", units);
 	}
 
 	private ImagePlus windowImage(final OcclusionSensitivity.Result r, final int stridePx) {

@@ -40,6 +40,6 @@ public class RiseCommand extends AttributionCommand {
 	protected Attribution explain(final ExplainRequest request) {
 		final int cellPx = PixelUnits.toPixels(cell, units, image, "cell");
 		return new Rise(masks, cellPx, p, seed, Fill.parse(fill, 0, false), batch_size).explain(request)
-			.withParameter("units", units).withParameter("score", request.score().key());
+			.withParameter("units", units);
 	}
 }

@@ -22,6 +22,6 @@ public class SaliencyCommand extends AttributionCommand {
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		return new SaliencyMap(absolute, per_channel).explain(request).withParameter("score", request.score().key());
+		return new SaliencyMap(absolute, per_channel).explain(request);
 	}
 }

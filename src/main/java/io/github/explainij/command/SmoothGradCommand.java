@@ -45,6 +45,6 @@ public class SmoothGradCommand extends AttributionCommand {
 	@Override
 	protected Attribution explain(final ExplainRequest request) {
 		return new SmoothGrad(samples, noise, SmoothGrad.Variant.parse(variant), SmoothGrad.Base.parse(base), seed, absolute, batch_size,
-			per_channel).explain(request).withParameter("score", request.score().key());
+			per_channel).explain(request);
 	}
 }

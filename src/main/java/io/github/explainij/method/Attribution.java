@@ -52,11 +52,11 @@ public final class Attribution {
 		this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
 	}
 
-	/** The same result with one more recorded parameter (put first). */
+	/** The same result with one more recorded parameter (put first; a parameter of that name is replaced). */
 	public Attribution withParameter(final String key, final String value) {
 		final Map<String, String> p = new LinkedHashMap<>();
 		p.put(key, value);
-		p.putAll(parameters);
+		for (final Map.Entry<String, String> e : parameters.entrySet()) p.putIfAbsent(e.getKey(), e.getValue());
 		return new Attribution(map, method, targetClass, targetName, score, logits, signed, p, results, sliceLabels);
 	}
 

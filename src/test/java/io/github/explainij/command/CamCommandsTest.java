@@ -20,10 +20,7 @@ import io.github.explainij.target.TargetSpec;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 
@@ -32,19 +29,7 @@ import org.scijava.module.Module;
  * output geometry (image size; the optional layer map at the layer's grid), Info properties, signed
  * output without ReLU, and a clear refusal for a layer that does not exist.
  */
-class CamCommandsTest {
-
-	private static Context context;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
+class CamCommandsTest extends CommandTestContext {
 
 	private static Module run(final String command, final ImagePlus image, final Path model, final Map<String, String> params) {
 		return new CommandRunner(context).run(ExplainCommands.byName(context.service(CommandService.class), command), image,

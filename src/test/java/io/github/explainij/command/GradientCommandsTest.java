@@ -24,10 +24,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 
@@ -36,19 +33,7 @@ import org.scijava.module.Module;
  * geometry, the parameters and results recorded in the Info, refusal of bad parameters; and the
  * command line's {@code list}.
  */
-class GradientCommandsTest {
-
-	private static Context context;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
+class GradientCommandsTest extends CommandTestContext {
 
 	private static Module run(final String command, final ImagePlus image, final String model, final Map<String, String> params) {
 		final var info = ExplainCommands.byName(context.service(CommandService.class), command);

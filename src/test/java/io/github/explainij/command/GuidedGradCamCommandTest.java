@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ij.ImagePlus;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.CommandRunner;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.cam.GuidedGradCam;
@@ -18,36 +17,15 @@ import io.github.explainij.target.TargetSpec;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.scijava.Context;
-import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 
-class GuidedGradCamCommandTest {
-
-	private static Context context;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
-
-	private static Module run(final ImagePlus image, final String model, final Map<String, String> params) {
-		return new CommandRunner(context).run(ExplainCommands.byName(context.service(CommandService.class), "guided-grad-cam"), image,
-			TestData.model(model).toFile(), params);
-	}
+class GuidedGradCamCommandTest extends CommandTestContext {
 
 	@Test
 	void commandOutputsTheMethodsMap() {
 		final ImagePlus image = TestData.openSample("cells", "mitotic_000");
-		final Module m = run(image, "cells-gap", Map.of("layer", "relu2", "upsample", "nearest"));
+		final Module m = runCommand("guided-grad-cam", image, TestData.model("cells-gap"), Map.of("layer", "relu2", "upsample", "nearest"));
 		assertNull(ExplainCommands.cancelReason(m));
 		final ImagePlus out = (ImagePlus) m.getOutput("attribution");
 		assertEquals("Guided Grad-CAM of mitotic_000.tif (mitotic)", out.getTitle());
@@ -63,8 +41,7 @@ class GuidedGradCamCommandTest {
 	@Test
 	void modelWithoutStagesIsRefused() {
 		final ImagePlus image = new ImagePlus("x", new ij.process.FloatProcessor(8, 8));
-		final Module m = new CommandRunner(context).run(ExplainCommands.byName(context.service(CommandService.class), "guided-grad-cam"),
-			image, TestData.testModel("plain-linear").toFile(), Map.of());
+		final Module m = runCommand("guided-grad-cam", image, TestData.testModel("plain-linear"), Map.of());
 		final String why = ExplainCommands.cancelReason(m);
 		assertNotNull(why);
 		assertTrue(why.contains("stages"), why);

@@ -24,27 +24,12 @@ import io.github.explainij.target.TargetSpec;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.scijava.Context;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 
 /** Occlusion, RISE and LIME as Fiji runs them: outputs, geometry, Info, units, extra outputs. */
-class PerturbationCommandsTest {
-
-	private static Context context;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
+class PerturbationCommandsTest extends CommandTestContext {
 
 	private static Module run(final String name, final ImagePlus image, final Map<String, String> params) {
 		return new CommandRunner(context).run(ExplainCommands.byName(context.service(CommandService.class), name), image,

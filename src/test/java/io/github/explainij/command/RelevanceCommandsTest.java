@@ -25,10 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
@@ -37,19 +34,7 @@ import org.scijava.module.Module;
  * The relevance commands as Fiji runs them (SciJava CommandService): menu path, output geometry, the
  * recorded parameters and results, and a refusal for a model without stages. Also the CLI's list.
  */
-class RelevanceCommandsTest {
-
-	private static Context context;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
+class RelevanceCommandsTest extends CommandTestContext {
 
 	private static CommandInfo info(final String name) {
 		final CommandInfo info = ExplainCommands.byName(context.service(CommandService.class), name);
