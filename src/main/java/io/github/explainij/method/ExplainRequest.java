@@ -45,8 +45,10 @@ public final class ExplainRequest {
 		this.width = (int) image.dimension(0);
 		this.height = (int) image.dimension(1);
 		this.channels = image.numDimensions() > 2 ? (int) image.dimension(2) : 1;
-		final float[][] planes = ImagePlusAdapter.planes(image);
 		this.pixels = ImagePlusAdapter.toChw(image);
+		final int n = width * height;
+		final float[][] planes = new float[channels][];
+		for (int k = 0; k < channels; k++) planes[k] = java.util.Arrays.copyOfRange(pixels, k * n, (k + 1) * n);
 		this.transform = network.transformFor(planes);
 	}
 

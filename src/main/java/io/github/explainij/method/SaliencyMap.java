@@ -40,15 +40,7 @@ public final class SaliencyMap {
 			if (absolute) for (int i = 0; i < out.length; i++) out[i] = Math.abs(out[i]);
 		}
 		else {
-			out = new float[n];
-			for (int i = 0; i < n; i++) {
-				float v = 0;
-				for (int k = 0; k < c; k++) {
-					final float gk = grad[k * n + i];
-					v = absolute ? Math.max(v, Math.abs(gk)) : v + gk;
-				}
-				out[i] = v;
-			}
+			out = absolute ? ChannelMaps.maxAbs(grad, c, n) : ChannelMaps.sum(grad, c, n);
 		}
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("absolute", Boolean.toString(absolute));

@@ -4,6 +4,8 @@ import ij.ImagePlus;
 
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.ChannelMaps;
+import io.github.explainij.target.TargetSpec;
 import io.github.explainij.model.Network;
 
 import java.util.Locale;
@@ -62,8 +64,7 @@ public final class AttributionImages {
 		line(out, info, "score", a.parameters().getOrDefault("score", "logit"));
 		line(out, info, "score_value", String.format(Locale.ROOT, "%.6g", a.score()));
 		final float[] logits = a.logits();
-		int predicted = 0;
-		for (int i = 1; i < logits.length; i++) if (logits[i] > logits[predicted]) predicted = i;
+		final int predicted = TargetSpec.argmax(logits);
 		line(out, info, "predicted_class", Integer.toString(predicted));
 		line(out, info, "predicted_name", network.spec().className(predicted));
 		final StringBuilder l = new StringBuilder();
@@ -91,8 +92,7 @@ public final class AttributionImages {
 	public static void addOverlay(final ImagePlus source, final Attribution a) {
 		final float[] flat = ImagePlusAdapter.toChw(a.map());
 		final int n = source.getWidth() * source.getHeight();
-		final float[] map = new float[n];
-		for (int i = 0; i < flat.length; i++) map[i % n] += flat[i];
+		final float[] map = ChannelMaps.sum(flat, flat.length / n, n);
 		Heatmap.addOverlay(source, map, a.signed(), a.method(), OVERLAY_OPACITY);
 	}
 }

@@ -89,9 +89,8 @@ public final class IntegratedGradients {
 		}
 		// Completeness: S(x) - S(baseline), from one forward pass of the baseline.
 		final float[] logits = request.logits();
-		final float scoreX = GradientMaps.score(logits, target, request.score());
-		final float scoreBase = GradientMaps.score(request.network().logits(base, new Shape(1, c, h, w), request.transform()), target,
-			request.score());
+		final float scoreX = request.score().of(logits, target);
+		final float scoreBase = request.score().of(request.network().logits(base, new Shape(1, c, h, w), request.transform()), target);
 		final double difference = (double) scoreX - scoreBase;
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("steps", Integer.toString(steps));

@@ -80,7 +80,7 @@ public final class InteriorGradients {
 		params.put("batch_size", Integer.toString(batchSize));
 		final float[] logits = request.logits();
 		return new Attribution(ArrayImgs.floats(stack, w, h, a.length), NAME, target, request.className(target),
-			GradientMaps.score(logits, target, request.score()), logits, !absolute, params, Map.of("scores_along_alphas", scoreList.toString()),
+			request.score().of(logits, target), logits, !absolute, params, Map.of("scores_along_alphas", scoreList.toString()),
 			labels).withPasses(1 + a.length, a.length); // the target pass + one gradient pass per alpha
 	}
 }

@@ -146,7 +146,7 @@ public final class SmoothGrad {
 		params.put("per_channel", Boolean.toString(perChannel));
 		final float[] logits = request.logits();
 		return new Attribution(GradientMaps.image(combined, request, perChannel, signed), NAME, target, request.className(target),
-			GradientMaps.score(logits, target, request.score()), logits, signed, params)
+			request.score().of(logits, target), logits, signed, params)
 				.withResult("noise_std", GradientMaps.number(generator.sigma()))
 				.withPasses(1 + samples, samples); // the target pass + one gradient pass per noisy copy
 	}

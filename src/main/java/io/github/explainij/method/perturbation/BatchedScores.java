@@ -77,7 +77,6 @@ final class BatchedScores {
 
 	/** The explained score of the target for the unperturbed image (from the request's logits). */
 	static float score(final ExplainRequest request, final int target) {
-		final float[] logits = request.logits();
-		return request.score() == ScoreKind.PROBABILITY ? TargetSpec.softmax(logits)[target] : logits[target];
+		return request.score().of(request.logits(), target);
 	}
 }

@@ -1,6 +1,7 @@
 package io.github.explainij.method.relevance;
 
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.ChannelMaps;
 import io.github.explainij.method.ExplainRequest;
 
 import net.imglib2.img.array.ArrayImgs;
@@ -20,16 +21,7 @@ final class RelevanceMaps {
 		final int target, final float score, final float[] logits, final Map<String, String> params)
 	{
 		final int c = request.channels(), w = request.width(), h = request.height(), n = w * h;
-		final float[] out;
-		if (perChannel) {
-			out = values.clone();
-		}
-		else {
-			out = new float[n];
-			for (int k = 0; k < c; k++) {
-				for (int i = 0; i < n; i++) out[i] += values[k * n + i];
-			}
-		}
+		final float[] out = perChannel ? values.clone() : ChannelMaps.sum(values, c, n);
 		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), method, target,
 			request.className(target), score, logits, true, params).withPasses(2, 1); // the target pass + one stage-wise forward and backward
 	}

@@ -62,8 +62,7 @@ final class ReluBackprop {
 			if (StagewiseBackward.OTHER.equals(kind) && !StagewiseBackward.isIdentity(trace, i)) ordinaryOther.add(stages.name(i));
 			return stages.vjp(i, trace.get(i), up);
 		});
-		final float score = request.score() == io.github.explainij.target.ScoreKind.PROBABILITY ?
-			io.github.explainij.target.TargetSpec.softmax(logits)[target] : logits[target];
+		final float score = request.score().of(logits, target);
 		return new Result(StagewiseBackward.toRawGradient(request, atInput), score, logits, ordinaryOther);
 	}
 

@@ -97,12 +97,12 @@ final class GradientFixture {
 
 	/** Channel sum of a [C, H, W] map. */
 	float[] sumChannels(final float[] chw) {
-		return GradientMaps.sumChannels(chw, channels, height * width);
+		return io.github.explainij.method.ChannelMaps.sum(chw, channels, height * width);
 	}
 
 	/** Largest absolute value over channels. */
 	float[] maxAbsChannels(final float[] chw) {
-		return GradientMaps.maxAbsChannels(chw, channels, height * width);
+		return io.github.explainij.method.ChannelMaps.maxAbs(chw, channels, height * width);
 	}
 
 	@Override
