@@ -78,17 +78,7 @@ public final class TestData {
 		private Fixture(final String name, final JsonObject o) {
 			this.name = name;
 			this.model = repo().resolve(o.get("model").getAsString());
-			if (o.has("image") && !o.get("image").isJsonNull()) {
-				final ImagePlus imp = IJ.openImage(repo().resolve(o.get("image").getAsString()).toString());
-				this.image = ImagePlusAdapter.currentPlanes(imp);
-			}
-			else {
-				final int[] s = ints(o.getAsJsonArray("input_shape"));
-				final float[] flat = floats(o.getAsJsonArray("input"));
-				final float[][] planes = new float[s[0]][s[1] * s[2]];
-				for (int c = 0; c < s[0]; c++) System.arraycopy(flat, c * s[1] * s[2], planes[c], 0, s[1] * s[2]);
-				this.image = ImagePlusAdapter.fromPlanes(planes, s[2], s[1]);
-			}
+			this.image = fixtureImage(o, "input_shape");
 			this.target = o.get("target").getAsInt();
 			this.score = o.get("score").getAsString();
 			this.logits = floats(o.getAsJsonArray("logits"));
@@ -111,6 +101,22 @@ public final class TestData {
 		public String toString() {
 			return name;
 		}
+	}
+
+	/**
+	 * A fixture's input image [X, Y, C]: the TIFF named by "image" (relative to the repository), or the
+	 * raw values of "input" (channel-major) with their [C, H, W] shape under {@code shapeKey}.
+	 */
+	public static ArrayImg<FloatType, FloatArray> fixtureImage(final JsonObject o, final String shapeKey) {
+		if (o.has("image") && !o.get("image").isJsonNull()) {
+			return ImagePlusAdapter.currentPlanes(IJ.openImage(repo().resolve(o.get("image").getAsString()).toString()));
+		}
+		final int[] s = ints(o.getAsJsonArray(shapeKey));
+		final float[] flat = floats(o.getAsJsonArray("input"));
+		final int n = s[1] * s[2];
+		final float[][] planes = new float[s[0]][n];
+		for (int c = 0; c < s[0]; c++) System.arraycopy(flat, c * n, planes[c], 0, n);
+		return ImagePlusAdapter.fromPlanes(planes, s[2], s[1]);
 	}
 
 	/** A JSON array of numbers as floats. */

@@ -7,11 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import ij.IJ;
-import ij.ImagePlus;
-
 import io.github.explainij.TestData;
-import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network;
 import io.github.explainij.target.ScoreKind;
@@ -48,17 +44,7 @@ final class CamFixture {
 	private CamFixture(final String name, final JsonObject o) {
 		this.name = name;
 		this.model = TestData.repo().resolve(o.get("model").getAsString());
-		if (o.has("image")) {
-			final ImagePlus imp = IJ.openImage(TestData.repo().resolve(o.get("image").getAsString()).toString());
-			this.image = ImagePlusAdapter.currentPlanes(imp);
-		}
-		else {
-			final int[] s = ints(o.getAsJsonArray("input_shape"));
-			final float[] flat = floats(o.getAsJsonArray("input"));
-			final float[][] planes = new float[s[0]][s[1] * s[2]];
-			for (int c = 0; c < s[0]; c++) System.arraycopy(flat, c * s[1] * s[2], planes[c], 0, s[1] * s[2]);
-			this.image = ImagePlusAdapter.fromPlanes(planes, s[2], s[1]);
-		}
+		this.image = TestData.fixtureImage(o, "input_shape");
 		this.layer = o.get("layer").getAsString();
 		this.target = o.get("target").getAsInt();
 		this.score = o.get("score").getAsString();

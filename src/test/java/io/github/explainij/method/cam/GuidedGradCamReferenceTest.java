@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
-import ij.IJ;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.TestData;
@@ -44,18 +41,7 @@ class GuidedGradCamReferenceTest {
 	void matchesAutograd(final String name) throws Exception {
 		final JsonObject o = JsonParser.parseString(Files.readString(TestData.repo().resolve(
 			"src/test/resources/fixtures/guided_gradcam/" + name + ".json"))).getAsJsonObject();
-		final ArrayImg<FloatType, FloatArray> image;
-		if (o.has("image")) {
-			image = ImagePlusAdapter.currentPlanes(IJ.openImage(TestData.repo().resolve(o.get("image").getAsString()).toString()));
-		}
-		else {
-			final JsonArray s = o.getAsJsonArray("input_shape");
-			final int c = s.get(0).getAsInt(), h = s.get(1).getAsInt(), w = s.get(2).getAsInt();
-			final float[] flat = floats(o.getAsJsonArray("input"));
-			final float[][] planes = new float[c][h * w];
-			for (int k = 0; k < c; k++) System.arraycopy(flat, k * h * w, planes[k], 0, h * w);
-			image = ImagePlusAdapter.fromPlanes(planes, w, h);
-		}
+		final ArrayImg<FloatType, FloatArray> image = TestData.fixtureImage(o, "input_shape");
 		final ExplainRequest request = new ExplainRequest(TestData.network(TestData.repo().resolve(o.get("model").getAsString())), image,
 			TargetSpec.index(o.get("target").getAsInt()), ScoreKind.parse(o.get("score").getAsString()));
 		assertRelativeClose(floats(o.getAsJsonArray("logits")), request.logits(), 1e-5, name + " logits");

@@ -8,10 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import ij.IJ;
-
 import io.github.explainij.TestData;
-import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network;
 import io.github.explainij.target.ScoreKind;
@@ -45,15 +42,7 @@ final class GradientFixture {
 		channels = s[0];
 		height = s[1];
 		width = s[2];
-		if (o.has("image") && !o.get("image").isJsonNull()) {
-			image = ImagePlusAdapter.currentPlanes(IJ.openImage(TestData.repo().resolve(o.get("image").getAsString()).toString()));
-		}
-		else {
-			final float[] flat = floats("input");
-			final float[][] planes = new float[channels][height * width];
-			for (int c = 0; c < channels; c++) System.arraycopy(flat, c * height * width, planes[c], 0, height * width);
-			image = ImagePlusAdapter.fromPlanes(planes, width, height);
-		}
+		image = TestData.fixtureImage(o, "shape");
 		target = o.get("target").getAsInt();
 		score = o.get("score").getAsString();
 	}

@@ -4,11 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import ij.IJ;
-import ij.ImagePlus;
-
 import io.github.explainij.TestData;
-import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.target.ScoreKind;
 import io.github.explainij.target.TargetSpec;
@@ -36,17 +32,7 @@ final class PerturbationFixture {
 		this.name = name;
 		this.json = o;
 		this.model = TestData.repo().resolve(o.get("model").getAsString());
-		if (o.has("image")) {
-			final ImagePlus imp = IJ.openImage(TestData.repo().resolve(o.get("image").getAsString()).toString());
-			this.image = ImagePlusAdapter.currentPlanes(imp);
-		}
-		else {
-			final int[] s = ints(o.getAsJsonArray("input_shape"));
-			final float[] flat = floats(o, "input");
-			final float[][] planes = new float[s[0]][s[1] * s[2]];
-			for (int c = 0; c < s[0]; c++) System.arraycopy(flat, c * s[1] * s[2], planes[c], 0, s[1] * s[2]);
-			this.image = ImagePlusAdapter.fromPlanes(planes, s[2], s[1]);
-		}
+		this.image = TestData.fixtureImage(o, "input_shape");
 		this.target = o.get("target").getAsInt();
 		this.score = o.get("score").getAsString();
 	}

@@ -7,11 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import ij.IJ;
-import ij.ImagePlus;
-
 import io.github.explainij.TestData;
-import io.github.explainij.image.ImagePlusAdapter;
 
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
@@ -39,17 +35,7 @@ final class RelevanceFixture {
 		this.name = name;
 		this.model = TestData.repo().resolve(o.get("model").getAsString());
 		this.shape = ints(o.getAsJsonArray("input_shape"));
-		if (o.has("image")) {
-			final ImagePlus imp = IJ.openImage(TestData.repo().resolve(o.get("image").getAsString()).toString());
-			this.image = ImagePlusAdapter.currentPlanes(imp);
-		}
-		else {
-			final float[] flat = floats(o.getAsJsonArray("input"));
-			final int n = shape[1] * shape[2];
-			final float[][] planes = new float[shape[0]][n];
-			for (int c = 0; c < shape[0]; c++) System.arraycopy(flat, c * n, planes[c], 0, n);
-			this.image = ImagePlusAdapter.fromPlanes(planes, shape[2], shape[1]);
-		}
+		this.image = TestData.fixtureImage(o, "input_shape");
 		this.target = o.get("target").getAsInt();
 		for (final Map.Entry<String, JsonElement> e : o.getAsJsonObject("maps").entrySet()) {
 			maps.put(e.getKey(), floats(e.getValue().getAsJsonArray()));
