@@ -8,7 +8,6 @@ import ij.plugin.ContrastEnhancer;
 import ij.process.ColorProcessor;
 import ij.process.LUT;
 
-import java.util.Arrays;
 
 /**
  * Colour maps and overlays for attribution maps. Sequential maps (non-negative, e.g. |gradient|) use a
@@ -66,9 +65,33 @@ public final class Heatmap {
 			abs[i] = Math.abs(values[i]);
 			max = Math.max(max, abs[i]);
 		}
-		Arrays.sort(abs);
-		final double p = abs.length == 0 ? 0 : abs[(int) Math.floor(SATURATION_PERCENTILE / 100 * (abs.length - 1))];
+		final double p = abs.length == 0 ? 0 : kthSmallest(abs, (int) Math.floor(SATURATION_PERCENTILE / 100 * (abs.length - 1)));
 		return p > 0 ? p : max > 0 ? max : 1;
+	}
+
+	/**
+	 * The value that would stand at index {@code k} if {@code a} were sorted (quickselect: linear time,
+	 * where sorting a 512x512 map for one percentile took ~20 ms per command). Reorders {@code a}.
+	 */
+	static float kthSmallest(final float[] a, final int k) {
+		int lo = 0, hi = a.length - 1;
+		while (lo < hi) {
+			final float pivot = a[(lo + hi) >>> 1];
+			int i = lo, j = hi;
+			while (i <= j) {
+				while (a[i] < pivot) i++;
+				while (a[j] > pivot) j--;
+				if (i <= j) {
+					final float t = a[i];
+					a[i++] = a[j];
+					a[j--] = t;
+				}
+			}
+			if (k <= j) hi = j;
+			else if (k >= i) lo = i;
+			else return a[k];
+		}
+		return a[k];
 	}
 
 	/**
