@@ -23,9 +23,4 @@ public final class Deconvnet {
 	public Attribution explain(final ExplainRequest request) {
 		return ReluBackprop.explain(request, ReluBackprop.ReluRule.DECONVNET, NAME, perChannel);
 	}
-
-	/** The raw deconvnet signal of a class's score, [C, H, W] at the image's own size. */
-	public static float[] deconvnetSignal(final ExplainRequest request, final int targetClass) {
-		return ReluBackprop.rawGradient(request, targetClass, ReluBackprop.ReluRule.DECONVNET, NAME).gradient;
-	}
 }
