@@ -1,8 +1,8 @@
-// Explain-IJ: the five class activation maps of one image, side by side.
+// Explain-IJ: the class activation maps of one image, side by side.
 //
 // Runs CAM, Grad-CAM, Grad-CAM++, Score-CAM and Layer-CAM on the image (default: a sample cell) for
-// the predicted class, at the model's default layer (the sidecar's cam_layer), and Grad-CAM once more
-// with its map at the layer's own resolution. Each result is a raw 32-bit image; its Info records the
+// the predicted class, at the model's default layer (the sidecar's cam_layer), Grad-CAM once more
+// with its map at the layer's own resolution, and Guided Grad-CAM. Each result is a raw 32-bit image; its Info records the
 // layer and every parameter. Optionally saves them to an output folder.
 //
 // Batch: pass "image=<file.tif> model=<file.pt> [output=<folder>]" as the macro argument.
@@ -46,6 +46,12 @@ for (i = 1; i <= nImages; i++) {
 }
 selectImage(attribution);
 print("explained with 5 class activation maps at layer " + Property.get("layer"));
+
+// Guided Grad-CAM: guided backpropagation's detail gated by the Grad-CAM map (signed)
+selectImage(source);
+run("Guided Grad-CAM", common + " upsample=bilinear");
+save(output, name, "guided-grad-cam");
+print("Guided Grad-CAM at layer " + Property.get("layer"));
 
 function save(folder, name, suffix) {
 	if (folder != "") saveAs("Tiff", folder + File.separator + name + "_" + suffix + ".tif");

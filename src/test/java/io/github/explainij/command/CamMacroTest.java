@@ -15,6 +15,7 @@ import io.github.explainij.method.cam.Cam;
 import io.github.explainij.method.cam.ClassActivationMap;
 import io.github.explainij.method.cam.GradCam;
 import io.github.explainij.method.cam.GradCamPlusPlus;
+import io.github.explainij.method.cam.GuidedGradCam;
 import io.github.explainij.method.cam.LayerCam;
 import io.github.explainij.method.cam.ScoreCam;
 import io.github.explainij.target.ScoreKind;
@@ -54,6 +55,10 @@ class CamMacroTest {
 			final ImagePlus map = IJ.openImage(output.resolve("mitotic_002_" + e.getKey() + ".tif").toString());
 			assertRelativeClose(e.getValue().compute(r).imageMap(), (float[]) map.getProcessor().getPixels(), 1e-6, e.getKey() + " via macro");
 		}
+		assertTrue(printed.contains("Guided Grad-CAM at layer relu3"), printed);
+		final ImagePlus guided = IJ.openImage(output.resolve("mitotic_002_guided-grad-cam.tif").toString());
+		assertRelativeClose(ImagePlusAdapter.toChw(new GuidedGradCam("", "bilinear", false).explain(r).map()),
+			(float[]) guided.getProcessor().getPixels(), 1e-6, "guided grad-cam via macro");
 		final ImagePlus layer = IJ.openImage(output.resolve("mitotic_002_grad-cam_layer_map.tif").toString());
 		assertEquals(16, layer.getWidth());
 		assertRelativeClose(ImagePlusAdapter.toChw(new GradCam("", true).compute(r).atLayer().map()), (float[]) layer.getProcessor().getPixels(),
