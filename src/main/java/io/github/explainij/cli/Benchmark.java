@@ -12,6 +12,7 @@ import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.Batching;
 import io.github.explainij.model.ModelService;
 import io.github.explainij.model.Network;
+import io.github.explainij.target.ClassScore;
 import io.github.explainij.target.ScoreKind;
 
 import org.scijava.Context;
@@ -267,13 +268,13 @@ final class Benchmark {
 			for (int b = 0; b < batch; b++) System.arraycopy(one, 0, raw, b * one.length, one.length);
 			final var transform = net.transformFor(planes);
 			final Shape shape = new Shape(batch, c, h, w);
-			final int[] targets = new int[batch];
+			final ClassScore target = ClassScore.of(0, ScoreKind.LOGIT);
 			// warm up first (libtorch creates its kernels and grows its memory pool on the first calls)
 			final Runnable forwardCall = () -> net.logits(raw, shape, transform);
 			perSample(forwardCall, batch);
 			final double[] forward = perSample(forwardCall, batch);
-			perSample(() -> net.scoreGradient(raw, shape, transform, targets, ScoreKind.LOGIT), batch);
-			final double[] fb = perSample(() -> net.scoreGradient(raw, shape, transform, targets, ScoreKind.LOGIT), batch);
+			perSample(() -> net.scoreGradient(raw, shape, transform, target), batch);
+			final double[] fb = perSample(() -> net.scoreGradient(raw, shape, transform, target), batch);
 			return new Throughput(batch, forward, fb);
 		}
 

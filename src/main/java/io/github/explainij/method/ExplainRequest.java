@@ -3,16 +3,20 @@ package io.github.explainij.method;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.InputTransform;
 import io.github.explainij.model.Network;
+import io.github.explainij.target.ClassScore;
+import io.github.explainij.target.Region;
 import io.github.explainij.target.ScoreKind;
+import io.github.explainij.target.Target;
 import io.github.explainij.target.TargetSpec;
 
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
 
 /**
- * What every attribution method is given: the network, the image [X, Y, C] in raw values, the target
- * and the score. Derived values (flat pixels, the input transform, the resolved target) are computed
- * once here, so methods share them.
+ * What every attribution method is given: the network, the image [X, Y, C] in raw values, and what is
+ * explained: the class (predicted, an index or a name), the score kind, and for a segmentation network
+ * the region its dense output is read over. Derived values (flat pixels, the input transform, the class
+ * scores, the resolved {@link Target}) are computed once here, so methods share them.
  */
 public final class ExplainRequest {
 
@@ -20,6 +24,7 @@ public final class ExplainRequest {
 	private final RandomAccessibleInterval<FloatType> image;
 	private final TargetSpec target;
 	private final ScoreKind score;
+	private final Region region;
 	private final int width;
 	private final int height;
 	private final int channels;
@@ -27,6 +32,7 @@ public final class ExplainRequest {
 	private final InputTransform transform;
 	private final Progress progress;
 	private float[] logits;
+	private float[] classScores;
 
 	public ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final TargetSpec target,
 		final ScoreKind score)
@@ -37,6 +43,16 @@ public final class ExplainRequest {
 	public ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final TargetSpec target,
 		final ScoreKind score, final Progress progress)
 	{
+		this(network, image, target, score, Region.whole(Region.Reduce.MEAN), progress);
+	}
+
+	/**
+	 * @param region where a dense output is read (the whole image for a classifier)
+	 */
+	public ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final TargetSpec target,
+		final ScoreKind score, final Region region, final Progress progress)
+	{
+		this.region = region;
 		this.progress = progress == null ? Progress.NONE : progress;
 		this.network = network;
 		this.image = image;
@@ -74,17 +90,61 @@ public final class ExplainRequest {
 
 	public InputTransform transform() { return transform; }
 
-	/** The model's logits for the image (computed once). */
+	/** Where a dense output is read; the whole image for a classifier. */
+	public Region region() { return region; }
+
+	/**
+	 * The logit of every class for the image [K] (computed once, with {@link #classScores()}): a
+	 * classifier's logits; for a segmentation network each class's logits reduced over the region.
+	 */
 	public float[] logits() {
-		if (logits == null) {
-			logits = network.logits(pixels, new ai.djl.ndarray.types.Shape(1, channels, height, width), transform);
-		}
+		computeScores();
 		return logits.clone();
+	}
+
+	/**
+	 * The explained score (the request's kind: logit or probability) of every class for the image [K];
+	 * {@code predicted} is the class with the highest one.
+	 */
+	public float[] classScores() {
+		computeScores();
+		return classScores.clone();
+	}
+
+	private void computeScores() {
+		if (logits != null) return;
+		final float[] both = network.evaluate(pixels, new ai.djl.ndarray.types.Shape(1, channels, height, width), transform,
+			out -> ClassScore.classScores(out, ScoreKind.LOGIT, region).concat(ClassScore.classScores(out, score, region), 1));
+		final int k = both.length / 2;
+		logits = java.util.Arrays.copyOfRange(both, 0, k);
+		classScores = java.util.Arrays.copyOfRange(both, k, 2 * k);
+		for (final float v : classScores) {
+			if (!Float.isFinite(v)) {
+				throw new io.github.explainij.ExplainException("the model's output for this image is not finite (" + v +
+					"): check the image and the sidecar's normalization");
+			}
+		}
 	}
 
 	/** The resolved target class index. */
 	public int targetClass() {
-		return target.resolve(logits(), network.spec().classes());
+		return target.resolve(classScores(), network.spec().classes());
+	}
+
+	/** What is explained, as a score function: the target class's score over the region. */
+	public ClassScore targetFunction() {
+		return new ClassScore(targetClass(), score, region);
+	}
+
+	/** The explained score of the image itself. */
+	public float targetScore() {
+		return classScores()[targetClass()];
+	}
+
+	/** The explained score for another raw image of the same shape [C, H, W] (one forward pass). */
+	public float targetScore(final float[] raw) {
+		final ClassScore t = targetFunction();
+		return network.evaluate(raw, new ai.djl.ndarray.types.Shape(1, channels, height, width), transform, t::score)[0];
 	}
 
 	public String className(final int index) {

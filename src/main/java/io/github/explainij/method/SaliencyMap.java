@@ -31,7 +31,7 @@ public final class SaliencyMap {
 		final int target = request.targetClass();
 		final int c = request.channels(), h = request.height(), w = request.width();
 		final ScoreGradient g = request.network().scoreGradient(request.pixels(), new Shape(1, c, h, w), request.transform(),
-			new int[] { target }, request.score());
+			request.targetFunction());
 		final float[] grad = g.gradient();
 		final int n = w * h;
 		final float[] out;
@@ -46,6 +46,6 @@ public final class SaliencyMap {
 		params.put("absolute", Boolean.toString(absolute));
 		params.put("per_channel", Boolean.toString(perChannel));
 		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), NAME, target,
-			request.className(target), g.scores()[0], g.logits(), !absolute, params).withPasses(2, 1); // the target pass + one gradient pass
+			request.className(target), g.scores()[0], request.logits(), !absolute, params).withPasses(2, 1); // the target pass + one gradient pass
 	}
 }

@@ -16,7 +16,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
 import io.github.explainij.ExplainException;
-import io.github.explainij.target.ScoreKind;
+import io.github.explainij.target.Target;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +27,9 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A TorchScript classifier with its sidecar: {@code forward(x)} takes float [B, C, H, W] and returns
- * logits [B, K]. Models that follow the explainable convention also expose their stages
+ * A TorchScript network with its sidecar: {@code forward(x)} takes float [B, C, H, W] and returns
+ * logits [B, K] (a classifier) or a dense output [B, K, (D,) H, W] (a segmentation network). What is
+ * explained is a {@link Target}, a score function on that output; the network knows nothing of classes. Models that follow the explainable convention also expose their stages
  * ({@code layer_names}, {@code forward_layers}, {@code layer_kinds}), which layer-aware methods use.
  * <p>
  * The module always stays in eval mode; gradients come from calling it with autograd on through
@@ -200,11 +201,11 @@ public final class Network implements AutoCloseable {
 	 *
 	 * @param input network input [B, C, H, W] (already normalized)
 	 * @param grad whether autograd records the call
-	 * @return logits [B, K], attached to the input's manager
+	 * @return the output [B, K] or [B, K, (D,) H, W], attached to the input's manager
 	 */
 	public NDArray forward(final NDArray input, final boolean grad) {
 		try (IValue in = IValue.from((PtNDArray) input); IValue out = TorchScriptCalls.run(block, "forward", grad, in)) {
-			return logits(out, input);
+			return output(out, input);
 		}
 		catch (final EngineException e) {
 			throw modelFailed(e, input.getShape());
@@ -228,16 +229,18 @@ public final class Network implements AutoCloseable {
 		}
 	}
 
-	private NDArray logits(final IValue out, final NDArray input) {
+	private NDArray output(final IValue out, final NDArray input) {
 		if (!out.isTensor()) {
-			throw new ExplainException("the model's forward returned " + out.getType() + ", not a tensor of logits [B, K]");
+			throw new ExplainException("the model's forward returned " + out.getType() + ", not a tensor of logits [B, K] or " +
+				"a dense output [B, K, (D,) H, W]");
 		}
-		final NDArray logits = out.toTensor((PtNDManager) input.getManager());
-		if (logits.getShape().dimension() != 2 || logits.getShape().get(0) != input.getShape().get(0)) {
-			throw new ExplainException("the model's forward returned shape " + logits.getShape() +
-				"; a classifier must return logits [B, K]");
+		final NDArray output = out.toTensor((PtNDManager) input.getManager());
+		final Shape s = output.getShape();
+		if (s.dimension() < 2 || s.dimension() > 5 || s.get(0) != input.getShape().get(0)) {
+			throw new ExplainException("the model's forward returned shape " + s + " for a batch of " + input.getShape().get(0) +
+				"; a classifier must return logits [B, K], a segmentation network [B, K, (D,) H, W]");
 		}
-		return logits;
+		return output;
 	}
 
 	private ExplainException modelFailed(final EngineException e, final Shape shape) {
@@ -247,43 +250,21 @@ public final class Network implements AutoCloseable {
 	}
 
 	/**
-	 * Gradient of a class score with respect to raw pixel values, for a batch of raw images.
+	 * Gradient of a target's score with respect to raw pixel values, for a batch of raw images.
 	 *
 	 * @param raw raw pixel values [B, C, H, W] (not modified)
 	 * @param transform raw values to network input
-	 * @param targets the class whose score is differentiated, one per sample
-	 * @param kind logit or probability
+	 * @param target the score differentiated, for every sample
 	 * @return the gradient (same shape as raw) and the scores
 	 */
-	public ScoreGradient scoreGradient(final float[] raw, final Shape shape, final InputTransform transform,
-		final int[] targets, final ScoreKind kind)
-	{
+	public ScoreGradient scoreGradient(final float[] raw, final Shape shape, final InputTransform transform, final Target target) {
 		return autograd((scope, collector) -> {
 			final NDArray x = scope.create(raw, shape);
 			x.setRequiresGradient(true);
-			final NDArray logits = forward(transform.apply(x), true);
-			final NDArray perSample = selectScores(logits, targets, kind);
+			final NDArray perSample = target.score(forward(transform.apply(x), true));
 			collector.backward(perSample.sum());
-			final float[] gradient = x.getGradient().toFloatArray();
-			return new ScoreGradient(gradient, perSample.toFloatArray(), logits.toFloatArray(), (int) logits.getShape().get(1));
+			return new ScoreGradient(x.getGradient().toFloatArray(), perSample.toFloatArray());
 		});
-	}
-
-	/**
-	 * The score of each sample's target class: {@code logits[b, targets[b]]}, or the softmax
-	 * probability. Differentiable.
-	 *
-	 * @return [B]
-	 */
-	public static NDArray selectScores(final NDArray logits, final int[] targets, final ScoreKind kind) {
-		final int k = (int) logits.getShape().get(1);
-		final float[] oneHot = new float[targets.length * k];
-		for (int b = 0; b < targets.length; b++) {
-			if (targets[b] < 0 || targets[b] >= k) throw new ExplainException("target class " + targets[b] + " is outside 0.." + (k - 1));
-			oneHot[b * k + targets[b]] = 1;
-		}
-		final NDArray selected = kind == ScoreKind.PROBABILITY ? logits.softmax(1) : logits;
-		return selected.mul(logits.getManager().create(oneHot, new Shape(targets.length, k))).sum(new int[] { 1 });
 	}
 
 	/** Work done while autograd records; see {@link #autograd(AutogradWork)}. */
@@ -316,14 +297,26 @@ public final class Network implements AutoCloseable {
 	}
 
 	/**
-	 * Logits for a batch of raw images (no gradient).
+	 * Runs a batch of raw images without gradient and reads the output through {@code readout} (e.g. a
+	 * target's scores), in one native scope released before returning.
 	 *
-	 * @return logits, row-major [B, K]
+	 * @return the readout's values, row-major
+	 */
+	public float[] evaluate(final float[] raw, final Shape shape, final InputTransform transform,
+		final java.util.function.UnaryOperator<NDArray> readout)
+	{
+		try (NDManager scope = manager().newSubManager()) {
+			return readout.apply(forward(transform.apply(scope.create(raw, shape)), false)).toFloatArray();
+		}
+	}
+
+	/**
+	 * The network's output for a batch of raw images (no gradient): logits [B, K] of a classifier.
+	 *
+	 * @return the output, row-major
 	 */
 	public float[] logits(final float[] raw, final Shape shape, final InputTransform transform) {
-		try (NDManager scope = manager().newSubManager()) {
-			return forward(transform.apply(scope.create(raw, shape)), false).toFloatArray();
-		}
+		return evaluate(raw, shape, transform, o -> o);
 	}
 
 	@Override
@@ -336,14 +329,10 @@ public final class Network implements AutoCloseable {
 
 		private final float[] gradient;
 		private final float[] scores;
-		private final float[] logits;
-		private final int classes;
 
-		ScoreGradient(final float[] gradient, final float[] scores, final float[] logits, final int classes) {
+		ScoreGradient(final float[] gradient, final float[] scores) {
 			this.gradient = gradient;
 			this.scores = scores;
-			this.logits = logits;
-			this.classes = classes;
 		}
 
 		/** d score / d raw pixel, same layout as the raw input. */
@@ -351,10 +340,5 @@ public final class Network implements AutoCloseable {
 
 		/** The differentiated score of each sample. */
 		public float[] scores() { return scores; }
-
-		/** Logits, row-major [B, K]. */
-		public float[] logits() { return logits; }
-
-		public int classes() { return classes; }
 	}
 }

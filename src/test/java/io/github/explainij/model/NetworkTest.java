@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.TestData;
+import io.github.explainij.target.ClassScore;
 import io.github.explainij.target.ScoreKind;
 
 import java.util.List;
@@ -36,9 +37,11 @@ class NetworkTest {
 		final Shape shape = new Shape(1, 1, 64, 64);
 		final InputTransform t = net.transformFor(new float[][] { x });
 		final float[] before = net.logits(x, shape, t);
-		final Network.ScoreGradient g = net.scoreGradient(x, shape, t, new int[] { 1 }, ScoreKind.LOGIT);
 		// the logits seen while recording gradients are the eval-mode logits (Dropout off, BatchNorm running stats)
-		assertRelativeClose(before, g.logits(), 1e-6, "logits with grad on");
+		final float[] withGrad = new float[before.length];
+		for (int k = 0; k < before.length; k++) withGrad[k] = net.scoreGradient(x, shape, t, ClassScore.of(k, ScoreKind.LOGIT)).scores()[0];
+		assertRelativeClose(before, withGrad, 1e-6, "logits with grad on");
+		final Network.ScoreGradient g = net.scoreGradient(x, shape, t, ClassScore.of(1, ScoreKind.LOGIT));
 		assertArrayEquals(before, net.logits(x, shape, t), "logits after a gradient pass");
 		double norm = 0;
 		for (final float v : g.gradient()) norm += v * v;
@@ -54,9 +57,10 @@ class NetworkTest {
 		final float[] both = new float[2 * a.length];
 		System.arraycopy(a, 0, both, 0, a.length);
 		System.arraycopy(b, 0, both, a.length, b.length);
-		final Network.ScoreGradient batch = net.scoreGradient(both, new Shape(2, 1, 32, 32), t, new int[] { 0, 3 }, ScoreKind.PROBABILITY);
-		final float[] ga = net.scoreGradient(a, new Shape(1, 1, 32, 32), t, new int[] { 0 }, ScoreKind.PROBABILITY).gradient();
-		final float[] gb = net.scoreGradient(b, new Shape(1, 1, 32, 32), t, new int[] { 3 }, ScoreKind.PROBABILITY).gradient();
+		final ClassScore target = ClassScore.of(3, ScoreKind.PROBABILITY);
+		final Network.ScoreGradient batch = net.scoreGradient(both, new Shape(2, 1, 32, 32), t, target);
+		final float[] ga = net.scoreGradient(a, new Shape(1, 1, 32, 32), t, target).gradient();
+		final float[] gb = net.scoreGradient(b, new Shape(1, 1, 32, 32), t, target).gradient();
 		final float[] joined = new float[both.length];
 		System.arraycopy(ga, 0, joined, 0, ga.length);
 		System.arraycopy(gb, 0, joined, ga.length, gb.length);

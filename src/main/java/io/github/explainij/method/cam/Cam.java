@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network;
+import io.github.explainij.target.ClassScore;
 import io.github.explainij.target.ScoreKind;
 
 import java.util.List;
@@ -91,7 +92,7 @@ public final class Cam extends ClassActivationMap {
 			final NDArray pooled = scope.create(pooledOut.toFloatArray(), pooledOut.getShape()); // a leaf (see LayerActivations)
 			pooled.setRequiresGradient(true);
 			final NDArray logits = net.forwardLayers(pooled, pool + 1, n, true);
-			collector.backward(Network.selectScores(logits, new int[] { target }, ScoreKind.LOGIT).sum());
+			collector.backward(ClassScore.of(target, ScoreKind.LOGIT).score(logits).sum());
 			return pooled.getGradient().toFloatArray();
 		});
 	}

@@ -114,7 +114,7 @@ public abstract class ClassActivationMap {
 		check(request);
 		final int target = request.targetClass();
 		final int stage = featureStage(net, chosen);
-		final LayerActivations a = LayerActivations.at(request, stage, target, usesGradients(), name());
+		final LayerActivations a = LayerActivations.at(request, stage, usesGradients(), name());
 		final float[] w = weights(a, request, target);
 		final int c = a.channels(), h = a.height(), wd = a.width(), n = h * wd;
 		final boolean elementwise = w.length == c * n;

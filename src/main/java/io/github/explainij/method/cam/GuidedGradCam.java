@@ -49,7 +49,7 @@ public final class GuidedGradCam {
 			final long lw = cam.atLayer().map().dimension(0), lh = cam.atLayer().map().dimension(1);
 			gate = Upsampling.nearest(io.github.explainij.image.ImagePlusAdapter.toChw(cam.atLayer().map()), (int) lh, (int) lw, h, w);
 		}
-		final float[] guided = GuidedBackprop.guidedGradient(request, target);
+		final float[] guided = GuidedBackprop.guidedGradient(request);
 		final float[] out = new float[perChannel ? c * n : n];
 		for (int k = 0; k < c; k++) {
 			for (int i = 0; i < n; i++) out[perChannel ? k * n + i : i] += guided[k * n + i] * gate[i];

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network;
+import io.github.explainij.target.Target;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +53,14 @@ public final class LayerActivations {
 	 * @param method the method's name, for messages
 	 * @param gradients whether to compute d score / d A
 	 */
-	static LayerActivations at(final ExplainRequest request, final int stage, final int target, final boolean gradients,
+	static LayerActivations at(final ExplainRequest request, final int stage, final boolean gradients,
 		final String method)
 	{
 		final Network net = request.network();
 		final int n = net.layerNames().size();
 		final String layer = net.layerNames().get(stage);
+		final Target target = request.targetFunction();
+		final float[] logits = request.logits();
 		return net.autograd((scope, collector) -> {
 			final NDArray raw = scope.create(request.pixels(), new Shape(1, request.channels(), request.height(), request.width()));
 			final NDArray input = request.transform().apply(raw);
@@ -70,11 +73,11 @@ public final class LayerActivations {
 			// a call without grad returns an inference tensor, which cannot become a leaf of autograd: copy it
 			final NDArray a = scope.create(out.toFloatArray(), out.getShape());
 			if (gradients) a.setRequiresGradient(true);
-			final NDArray logits = net.forwardLayers(a, stage + 1, n, gradients);
-			final NDArray score = Network.selectScores(logits, new int[] { target }, request.score());
+			final NDArray output = net.forwardLayers(a, stage + 1, n, gradients);
+			final NDArray score = target.score(output);
 			if (gradients) collector.backward(score.sum());
 			return new LayerActivations(layer, stage, a.getShape(), a.toFloatArray(), gradients ? a.getGradient().toFloatArray() : null,
-				logits.toFloatArray(), score.toFloatArray()[0], input.toFloatArray(), input.getShape());
+				logits, score.toFloatArray()[0], input.toFloatArray(), input.getShape());
 		});
 	}
 
@@ -109,7 +112,7 @@ public final class LayerActivations {
 	/** d score / d A, [C, h, w], or null when the method did not ask for gradients; do not modify. */
 	public float[] gradients() { return gradients; }
 
-	/** The model's logits [K] for the image. */
+	/** The class logits [K] for the image (region means for a dense output; see ExplainRequest#logits). */
 	public float[] logits() { return logits.clone(); }
 
 	/** The explained score (logit or probability) of the target. */

@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network;
+import io.github.explainij.target.ClassScore;
 
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -66,6 +66,7 @@ public final class ScoreCam extends ClassActivationMap {
 		final Network net = request.network();
 		final int batch = Batching.batchSize(batchSize, (long) cin * m, c);
 		final float[] scores = new float[c];
+		final ClassScore targetFunction = request.targetFunction();
 		for (int start = 0; start < c; start += batch) {
 			final int b = Math.min(batch, c - start);
 			final float[] inputs = new float[b * cin * m];
@@ -75,11 +76,9 @@ public final class ScoreCam extends ClassActivationMap {
 					for (int i = 0; i < m; i++) inputs[(s * cin + ch) * m + i] = x[ch * m + i] * mask[i];
 				}
 			}
-			final int[] targets = new int[b];
-			Arrays.fill(targets, target);
 			try (NDManager scope = net.manager().newSubManager()) {
-				final NDArray logits = net.forward(scope.create(inputs, new Shape(b, cin, hin, win)), false);
-				System.arraycopy(Network.selectScores(logits, targets, request.score()).toFloatArray(), 0, scores, start, b);
+				final NDArray output = net.forward(scope.create(inputs, new Shape(b, cin, hin, win)), false);
+				System.arraycopy(targetFunction.score(output).toFloatArray(), 0, scores, start, b);
 			}
 			request.progress().step(start + b, c);
 		}

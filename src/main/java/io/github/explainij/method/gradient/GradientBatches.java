@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network.ScoreGradient;
+import io.github.explainij.target.Target;
 
 /**
  * Runs many raw inputs derived from one image (noisy copies, points on an integration path, scaled
@@ -47,11 +48,11 @@ final class GradientBatches {
 	}
 
 	/**
-	 * Computes d score(target) / d raw input for {@code total} samples.
+	 * Computes d target / d raw input for {@code total} samples.
 	 *
 	 * @param requested the user's batch_size (0 = automatic)
 	 */
-	static void run(final ExplainRequest request, final int target, final int total, final int requested,
+	static void run(final ExplainRequest request, final Target target, final int total, final int requested,
 		final SampleWriter writer, final GradientReader reader)
 	{
 		final int c = request.channels(), h = request.height(), w = request.width();
@@ -62,10 +63,7 @@ final class GradientBatches {
 			final int b = Math.min(batch, total - start);
 			final float[] raw = new float[b * size];
 			for (int j = 0; j < b; j++) writer.write(start + j, raw, j * size);
-			final int[] targets = new int[b];
-			java.util.Arrays.fill(targets, target);
-			final ScoreGradient g = request.network().scoreGradient(raw, new Shape(b, c, h, w), request.transform(), targets,
-				request.score());
+			final ScoreGradient g = request.network().scoreGradient(raw, new Shape(b, c, h, w), request.transform(), target);
 			final float[] gradient = g.gradient();
 			final float[] scores = g.scores();
 			for (int j = 0; j < b; j++) reader.read(start + j, raw, gradient, j * size, scores[j]);

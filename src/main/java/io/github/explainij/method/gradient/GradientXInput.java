@@ -34,7 +34,7 @@ public final class GradientXInput {
 		final float[] x = request.pixels();
 		final float[][] product = new float[1][];
 		final float[] score = new float[1];
-		GradientBatches.run(request, target, 1, 1, (i, batch, offset) -> System.arraycopy(x, 0, batch, offset, x.length),
+		GradientBatches.run(request, request.targetFunction(), 1, 1, (i, batch, offset) -> System.arraycopy(x, 0, batch, offset, x.length),
 			(i, inputs, gradient, offset, s) -> {
 				product[0] = times(x, 0, gradient, offset, x.length);
 				score[0] = s;

@@ -75,7 +75,7 @@ public final class IntegratedGradients {
 		for (int j = 0; j < size; j++) delta[j] = x[j] - base[j];
 		final double[] alphas = integration.alphas(steps), weights = integration.weights(steps);
 		final double[] total = new double[size];
-		GradientBatches.run(request, target, steps, batchSize, (i, batch, offset) -> {
+		GradientBatches.run(request, request.targetFunction(), steps, batchSize, (i, batch, offset) -> {
 			final float a = (float) alphas[i];
 			for (int j = 0; j < size; j++) batch[offset + j] = base[j] + a * delta[j];
 		}, (i, inputs, gradient, offset, score) -> {
@@ -89,8 +89,8 @@ public final class IntegratedGradients {
 		}
 		// Completeness: S(x) - S(baseline), from one forward pass of the baseline.
 		final float[] logits = request.logits();
-		final float scoreX = request.score().of(logits, target);
-		final float scoreBase = request.score().of(request.network().logits(base, new Shape(1, c, h, w), request.transform()), target);
+		final float scoreX = request.targetScore();
+		final float scoreBase = request.targetScore(base);
 		final double difference = (double) scoreX - scoreBase;
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("steps", Integer.toString(steps));

@@ -57,7 +57,7 @@ public final class InteriorGradients {
 		for (int i = 0; i < a.length; i++) a[i] = alphas.get(i).floatValue();
 		final float[] stack = new float[a.length * n];
 		final float[] scores = new float[a.length];
-		GradientBatches.run(request, target, a.length, batchSize, (i, batch, offset) -> {
+		GradientBatches.run(request, request.targetFunction(), a.length, batchSize, (i, batch, offset) -> {
 			for (int j = 0; j < size; j++) batch[offset + j] = a[i] * x[j];
 		}, (i, inputs, gradient, offset, score) -> {
 			for (int k = 0; k < c; k++) {
@@ -80,7 +80,7 @@ public final class InteriorGradients {
 		params.put("batch_size", Integer.toString(batchSize));
 		final float[] logits = request.logits();
 		return new Attribution(ArrayImgs.floats(stack, w, h, a.length), NAME, target, request.className(target),
-			request.score().of(logits, target), logits, !absolute, params, Map.of("scores_along_alphas", scoreList.toString()),
+			request.targetScore(), logits, !absolute, params, Map.of("scores_along_alphas", scoreList.toString()),
 			labels).withPasses(1 + a.length, a.length); // the target pass + one gradient pass per alpha
 	}
 }

@@ -119,7 +119,7 @@ public final class SmoothGrad {
 		final int size = x.length;
 		final GaussianNoise generator = new GaussianNoise(seed, GaussianNoise.sigma(x, noise));
 		final double[] sum = new double[size], sumSq = new double[size];
-		GradientBatches.run(request, target, samples, batchSize, (i, batch, offset) -> generator.next(x, batch, offset),
+		GradientBatches.run(request, request.targetFunction(), samples, batchSize, (i, batch, offset) -> generator.next(x, batch, offset),
 			(i, inputs, gradient, offset, score) -> {
 				for (int j = 0; j < size; j++) {
 					float a = gradient[offset + j];
@@ -146,7 +146,7 @@ public final class SmoothGrad {
 		params.put("per_channel", Boolean.toString(perChannel));
 		final float[] logits = request.logits();
 		return new Attribution(GradientMaps.image(combined, request, perChannel, signed), NAME, target, request.className(target),
-			request.score().of(logits, target), logits, signed, params)
+			request.targetScore(), logits, signed, params)
 				.withResult("noise_std", GradientMaps.number(generator.sigma()))
 				.withPasses(1 + samples, samples); // the target pass + one gradient pass per noisy copy
 	}

@@ -4,8 +4,9 @@ import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+
+import io.github.explainij.target.ClassScore;
 import io.github.explainij.target.ScoreKind;
-import io.github.explainij.target.TargetSpec;
 
 /**
  * Runs the model on many perturbed copies of the request's image, in batches, and hands back the
@@ -49,34 +50,25 @@ final class BatchedScores {
 	 * @param total how many perturbed samples
 	 * @param batch samples per forward pass
 	 */
-	static void run(final ExplainRequest request, final int target, final int total, final int batch, final Sampler sampler,
-		final Sink sink)
-	{
+	static void run(final ExplainRequest request, final int total, final int batch, final Sampler sampler, final Sink sink) {
 		final int c = request.channels(), h = request.height(), w = request.width();
 		final int size = c * h * w;
-		final ScoreKind kind = request.score();
+		final ClassScore target = request.targetFunction();
+		final ClassScore probability = target.withKind(ScoreKind.PROBABILITY);
 		float[] buffer = new float[Math.min(batch, total) * size];
 		request.progress().step(0, total);
 		for (int first = 0; first < total; first += batch) {
 			final int count = Math.min(batch, total - first);
 			if (buffer.length != count * size) buffer = new float[count * size];
 			for (int i = 0; i < count; i++) sampler.write(first + i, buffer, i * size);
-			final float[] logits = request.network().logits(buffer, new Shape(count, c, h, w), request.transform());
-			final int k = logits.length / count;
-			final float[] scores = new float[count], probabilities = new float[count];
-			final float[] row = new float[k];
-			for (int i = 0; i < count; i++) {
-				System.arraycopy(logits, i * k, row, 0, k);
-				probabilities[i] = TargetSpec.softmax(row)[target];
-				scores[i] = kind == ScoreKind.PROBABILITY ? probabilities[i] : row[target];
-			}
+			// both in one pass: [score_0 .. score_{count-1}, probability_0 .. probability_{count-1}]
+			final float[] both = request.network().evaluate(buffer, new Shape(count, c, h, w), request.transform(),
+				out -> target.score(out).concat(probability.score(out)));
+			final float[] scores = java.util.Arrays.copyOfRange(both, 0, count);
+			final float[] probabilities = java.util.Arrays.copyOfRange(both, count, 2 * count);
 			sink.accept(first, count, scores, probabilities);
 			request.progress().step(first + count, total);
 		}
 	}
 
-	/** The explained score of the target for the unperturbed image (from the request's logits). */
-	static float score(final ExplainRequest request, final int target) {
-		return request.score().of(request.logits(), target);
-	}
 }

@@ -138,7 +138,7 @@ public final class Lime {
 			for (int i = 0; i < count; i++) y[first + i] = scores[i];
 		};
 		final int batch = BatchedScores.batchSize(request, batchSize, samples);
-		BatchedScores.run(request, target, samples, batch, sampler, sink);
+		BatchedScores.run(request, samples, batch, sampler, sink);
 		final double[] weight = new double[samples];
 		for (int i = 0; i < samples; i++) weight[i] = kernel(cosineDistanceToOnes(z, i * f, f), kernelWidth);
 		final WeightedRidge fit = WeightedRidge.fit(z, f, y, weight, alpha);
@@ -165,7 +165,7 @@ public final class Lime {
 		results.put("fit_r2", String.format(Locale.ROOT, "%.4f", fit.r2()));
 		results.put("forward_passes", Integer.toString(samples + 1));
 		final Attribution a = new Attribution(ArrayImgs.floats(map, w, h), NAME, target, request.className(target),
-			BatchedScores.score(request, target), request.logits(), true, params, results, null);
+			request.targetScore(), request.logits(), true, params, results, null);
 		return new Result(a, segments, beta, top);
 	}
 

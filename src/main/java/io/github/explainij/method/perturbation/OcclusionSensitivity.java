@@ -98,7 +98,7 @@ public final class OcclusionSensitivity {
 		final float[] fillImage = fill.image(pixels, c, w, h, null);
 		final int columns = positions(w, window, stride), rows = positions(h, window, stride);
 		final int total = columns * rows;
-		final float base = BatchedScores.score(request, target);
+		final float base = request.targetScore();
 		final double[] sum = new double[w * h];
 		final int[] count = new int[w * h];
 		final float[] windowMap = new float[total];
@@ -130,7 +130,7 @@ public final class OcclusionSensitivity {
 			}
 		};
 		final int batch = BatchedScores.batchSize(request, batchSize, total);
-		BatchedScores.run(request, target, total, batch, sampler, sink);
+		BatchedScores.run(request, total, batch, sampler, sink);
 		final float[] map = new float[n];
 		for (int i = 0; i < n; i++) map[i] = count[i] == 0 ? 0 : (float) (sum[i] / count[i]);
 		final Map<String, String> params = new LinkedHashMap<>();

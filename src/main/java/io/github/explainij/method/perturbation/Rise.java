@@ -75,7 +75,7 @@ public final class Rise {
 				for (int i = from; i < to; i++) sum[i] += score * batchMasks[m + i];
 			}
 		});
-		BatchedScores.run(request, target, masks, batch, sampler, sink);
+		BatchedScores.run(request, masks, batch, sampler, sink);
 		final float[] map = new float[n];
 		boolean negative = false;
 		for (int i = 0; i < n; i++) {
@@ -93,6 +93,6 @@ public final class Rise {
 		results.put("grid", generator.gridWidth() + "x" + generator.gridHeight());
 		results.put("forward_passes", Integer.toString(masks + 1));
 		return new Attribution(ArrayImgs.floats(map, w, h), NAME, target, request.className(target),
-			BatchedScores.score(request, target), request.logits(), negative, params, results, null);
+			request.targetScore(), request.logits(), negative, params, results, null);
 	}
 }

@@ -5,6 +5,7 @@ import io.github.explainij.method.Attribution;
 import io.github.explainij.method.Baselines;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.relevance.StagewiseBackward.Tensor;
+import io.github.explainij.target.ClassScore;
 import io.github.explainij.target.ScoreKind;
 
 import java.util.LinkedHashMap;
@@ -60,15 +61,14 @@ public final class DeepLift {
 		final float[] b = Baselines.of(baseline, x, c, w, h, 0);
 		final List<Tensor> tx = stages.forward(StagewiseBackward.networkInput(request));
 		final List<Tensor> tb = stages.forward(StagewiseBackward.networkInput(request, b));
-		final float[] logits = tx.get(tx.size() - 1).data;
-		final float[] seed = new float[logits.length];
-		seed[target] = 1;
+		final ClassScore targetFunction = request.targetFunction();
+		final float[] seed = stages.seed(tx.get(tx.size() - 1), targetFunction);
 		final float[] atInput = stages.backward(seed, (i, kind, up) -> {
 			switch (kind) {
 				case StagewiseBackward.RELU: return rescale(tx.get(i), tx.get(i + 1), tb.get(i), tb.get(i + 1), up);
 				case StagewiseBackward.MAXPOOL: return maxpool(stages, i, tx, tb, up);
 				case StagewiseBackward.CONV: case StagewiseBackward.LINEAR: case StagewiseBackward.BATCHNORM:
-				case StagewiseBackward.AVGPOOL: case StagewiseBackward.FLATTEN:
+				case StagewiseBackward.AVGPOOL: case StagewiseBackward.FLATTEN: case StagewiseBackward.UPSAMPLE:
 					return stages.vjp(i, tx.get(i), up);
 				default:
 					stages.requireIdentity(tx, i);
@@ -80,12 +80,13 @@ public final class DeepLift {
 		final float[] attribution = new float[x.length];
 		for (int i = 0; i < x.length; i++) attribution[i] = (x[i] - b[i]) * m[i];
 		final double total = RelevanceMaps.sum(attribution);
-		final float scoreB = tb.get(tb.size() - 1).data[target];
-		final double difference = (double) logits[target] - scoreB;
+		final float scoreX = stages.score(tx.get(tx.size() - 1), targetFunction);
+		final float scoreB = stages.score(tb.get(tb.size() - 1), targetFunction);
+		final double difference = (double) scoreX - scoreB;
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("baseline", baseline);
 		params.put("per_channel", Boolean.toString(perChannel));
-		return RelevanceMaps.signed(request, attribution, perChannel, NAME, target, logits[target], logits, params)
+		return RelevanceMaps.signed(request, attribution, perChannel, NAME, target, scoreX, request.logits(), params)
 			.withResult("baseline_score", Float.toString(scoreB))
 			.withResult("sum_of_attributions", Double.toString(total))
 			.withResult("score_difference", Double.toString(difference))

@@ -25,11 +25,11 @@ public final class GuidedBackprop {
 	}
 
 	/**
-	 * The raw guided gradient of a class's score (logit or probability, as the request says) with respect
-	 * to the raw pixels, one value per channel and pixel, channel-major [C, H, W] at the image's own size.
-	 * The entry point for Guided Grad-CAM, which multiplies it with an upsampled Grad-CAM map.
+	 * The raw guided gradient of the request's target with respect to the raw pixels, one value per
+	 * channel and pixel, channel-major [C, H, W] at the image's own size. The entry point for Guided
+	 * Grad-CAM, which multiplies it with an upsampled Grad-CAM map.
 	 */
-	public static float[] guidedGradient(final ExplainRequest request, final int targetClass) {
-		return ReluBackprop.rawGradient(request, targetClass, ReluBackprop.ReluRule.GUIDED, NAME).gradient;
+	public static float[] guidedGradient(final ExplainRequest request) {
+		return ReluBackprop.rawGradient(request, ReluBackprop.ReluRule.GUIDED, NAME).gradient;
 	}
 }

@@ -6,6 +6,7 @@ import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.relevance.StagewiseBackward.Tensor;
+import io.github.explainij.target.ClassScore;
 import io.github.explainij.target.ScoreKind;
 
 import java.util.Arrays;
@@ -82,7 +83,8 @@ public final class Lrp {
 		final int target = request.targetClass();
 		final StagewiseBackward stages = new StagewiseBackward(request.network(), NAME);
 		final List<Tensor> trace = stages.forward(StagewiseBackward.networkInput(request));
-		final float[] logits = trace.get(trace.size() - 1).data;
+		final Tensor output = trace.get(trace.size() - 1);
+		final ClassScore targetFunction = request.targetFunction();
 		final int firstConv = stages.network().layerKinds().indexOf(StagewiseBackward.CONV);
 		if (rule.equals(COMPOSITE) && firstConv > 0) {
 			// z-box bounds are the network input's: the first conv must see the input as it is
@@ -93,8 +95,11 @@ public final class Lrp {
 				}
 			}
 		}
-		final float[] seed = new float[logits.length];
-		seed[target] = logits[target];
+		// the relevance put on the output: each value times its weight in the target (the target's logit
+		// for a classifier; the class's values over the region, times 1/|region| for a mean, for a dense output)
+		final float[] seed = stages.seed(output, targetFunction);
+		for (int j = 0; j < seed.length; j++) seed[j] *= output.data[j];
+		final float score = stages.score(output, targetFunction);
 		final float[] atInput = stages.backward(seed, (i, kind, up) -> {
 			final Tensor in = trace.get(i), out = trace.get(i + 1);
 			switch (kind) {
@@ -107,6 +112,7 @@ public final class Lrp {
 					// composite: epsilon on linear layers
 					return rule.equals(COMPOSITE) ? epsilonRule(stages, i, in, out, up) : weightedRule(stages, i, in, out, up);
 				case StagewiseBackward.BATCHNORM: case StagewiseBackward.MAXPOOL: case StagewiseBackward.AVGPOOL:
+				case StagewiseBackward.UPSAMPLE:
 					return epsilonRule(stages, i, in, out, up);
 				default:
 					stages.requireIdentity(trace, i);
@@ -123,9 +129,9 @@ public final class Lrp {
 		}
 		params.put("per_channel", Boolean.toString(perChannel));
 		final double total = RelevanceMaps.sum(relevance);
-		return RelevanceMaps.signed(request, relevance, perChannel, NAME, target, logits[target], logits, params)
+		return RelevanceMaps.signed(request, relevance, perChannel, NAME, target, score, request.logits(), params)
 			.withResult("relevance_sum", Double.toString(total))
-			.withResult("relevance_not_conserved", Double.toString(logits[target] - total));
+			.withResult("relevance_not_conserved", Double.toString(score - total));
 	}
 
 	/** The rule chosen for conv and linear stages: epsilon, z+ or alpha-beta. */

@@ -2,6 +2,7 @@ package io.github.explainij.method.relevance;
 
 import io.github.explainij.method.Attribution;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.target.ClassScore;
 import io.github.explainij.method.relevance.StagewiseBackward.Tensor;
 
 import java.util.ArrayList;
@@ -44,12 +45,13 @@ final class ReluBackprop {
 
 	private ReluBackprop() {}
 
-	static Result rawGradient(final ExplainRequest request, final int target, final ReluRule rule, final String method) {
+	static Result rawGradient(final ExplainRequest request, final ReluRule rule, final String method) {
 		final StagewiseBackward stages = new StagewiseBackward(request.network(), method);
 		final List<Tensor> trace = stages.forward(StagewiseBackward.networkInput(request));
-		final float[] logits = trace.get(trace.size() - 1).data;
+		final Tensor output = trace.get(trace.size() - 1);
+		final ClassScore targetFunction = request.targetFunction();
 		final List<String> ordinaryOther = new ArrayList<>();
-		final float[] atInput = stages.backward(StagewiseBackward.scoreSeed(logits, target, request.score()), (i, kind, up) -> {
+		final float[] atInput = stages.backward(stages.seed(output, targetFunction), (i, kind, up) -> {
 			if (StagewiseBackward.RELU.equals(kind)) {
 				final float[] in = trace.get(i).data;
 				final float[] g = new float[up.length];
@@ -62,13 +64,13 @@ final class ReluBackprop {
 			if (StagewiseBackward.OTHER.equals(kind) && !StagewiseBackward.isIdentity(trace, i)) ordinaryOther.add(stages.name(i));
 			return stages.vjp(i, trace.get(i), up);
 		});
-		final float score = request.score().of(logits, target);
-		return new Result(StagewiseBackward.toRawGradient(request, atInput), score, logits, ordinaryOther);
+		final float score = stages.score(output, targetFunction);
+		return new Result(StagewiseBackward.toRawGradient(request, atInput), score, request.logits(), ordinaryOther);
 	}
 
 	static Attribution explain(final ExplainRequest request, final ReluRule rule, final String method, final boolean perChannel) {
 		final int target = request.targetClass();
-		final Result r = rawGradient(request, target, rule, method);
+		final Result r = rawGradient(request, rule, method);
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("per_channel", Boolean.toString(perChannel));
 		Attribution a = RelevanceMaps.signed(request, r.gradient, perChannel, method, target, r.score, r.logits, params);

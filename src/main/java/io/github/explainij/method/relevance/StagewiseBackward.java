@@ -7,8 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network;
-import io.github.explainij.target.ScoreKind;
-import io.github.explainij.target.TargetSpec;
+import io.github.explainij.target.Target;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +28,7 @@ public final class StagewiseBackward {
 
 	/** Stage kinds of the explainable convention (models/explainable.py). */
 	public static final String CONV = "conv", LINEAR = "linear", RELU = "relu", MAXPOOL = "maxpool", AVGPOOL = "avgpool",
-		FLATTEN = "flatten", BATCHNORM = "batchnorm", OTHER = "other";
+		FLATTEN = "flatten", BATCHNORM = "batchnorm", UPSAMPLE = "upsample", OTHER = "other";
 
 	/** An activation: values in row-major order and their shape ([1, C, H, W] or [1, N]). */
 	public static final class Tensor {
@@ -194,19 +193,23 @@ public final class StagewiseBackward {
 	}
 
 	/**
-	 * d score / d logits: a one-hot row for the logit; the softmax Jacobian's row for the probability
-	 * ({@code p_k (delta_kj - p_j)}).
+	 * d target / d output, the quantity the backward walk starts from: for a classifier's logit a
+	 * one-hot row, for its probability the softmax Jacobian's row, for a region of a dense output the
+	 * region's weights on the class's map; computed by autograd on the target function itself.
 	 */
-	public static float[] scoreSeed(final float[] logits, final int target, final ScoreKind kind) {
-		final float[] seed = new float[logits.length];
-		if (kind == ScoreKind.PROBABILITY) {
-			final float[] p = TargetSpec.softmax(logits);
-			for (int j = 0; j < p.length; j++) seed[j] = -p[target] * p[j];
-			seed[target] += p[target];
+	public float[] seed(final Tensor output, final Target target) {
+		return network.autograd((scope, collector) -> {
+			final NDArray o = scope.create(output.data, output.shape);
+			o.setRequiresGradient(true);
+			collector.backward(target.score(o).sum());
+			return o.getGradient().toFloatArray();
+		});
+	}
+
+	/** The target's score on an output computed stage by stage. */
+	public float score(final Tensor output, final Target target) {
+		try (NDManager scope = network.manager().newSubManager()) {
+			return target.score(scope.create(output.data, output.shape)).toFloatArray()[0];
 		}
-		else {
-			seed[target] = 1;
-		}
-		return seed;
 	}
 }

@@ -54,7 +54,7 @@ class CamPropertiesTest {
 			assertRelativeClose(cam, grad, 1e-4, name + " CAM vs h*w Grad-CAM");
 			// Grad-CAM's weights are W[k, :] / (h*w): W from CAM's autograd of the linear tail
 			final Cam zhou = new Cam("", false);
-			final LayerActivations a = LayerActivations.at(r, r.network().stageIndex("relu3"), f.target, false, "CAM");
+			final LayerActivations a = LayerActivations.at(r, r.network().stageIndex("relu3"), false, "CAM");
 			final float[] w = zhou.weights(a, r, f.target);
 			final float[] scaled = f.gradCamWeights.clone();
 			for (int i = 0; i < scaled.length; i++) scaled[i] *= area;

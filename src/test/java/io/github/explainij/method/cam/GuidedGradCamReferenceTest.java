@@ -64,7 +64,7 @@ class GuidedGradCamReferenceTest {
 	void isGuidedBackpropTimesGradCam() {
 		final ExplainRequest request = new ExplainRequest(TestData.network(TestData.model("cells-gap")),
 			ImagePlusAdapter.currentPlanes(TestData.openSample("cells", "foci_006")), TargetSpec.predicted(), ScoreKind.LOGIT);
-		final float[] guided = GuidedBackprop.guidedGradient(request, request.targetClass());
+		final float[] guided = GuidedBackprop.guidedGradient(request);
 		final float[] cam = new GradCam("", true).imageMap(request);
 		final float[] expected = new float[cam.length];
 		for (int i = 0; i < cam.length; i++) expected[i] = guided[i] * cam[i];

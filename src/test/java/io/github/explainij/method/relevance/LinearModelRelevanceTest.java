@@ -54,7 +54,7 @@ class LinearModelRelevanceTest {
 			final ExplainRequest r = new ExplainRequest(net(), image(8), TargetSpec.index(k), ScoreKind.LOGIT);
 			assertRelativeClose(expected, map(new GuidedBackprop(false).explain(r)), 1e-6, "guided W[" + k + "]");
 			assertRelativeClose(expected, map(new Deconvnet(false).explain(r)), 1e-6, "deconvnet W[" + k + "]");
-			assertRelativeClose(expected, GuidedBackprop.guidedGradient(r, k), 1e-6, "guided gradient entry point");
+			assertRelativeClose(expected, GuidedBackprop.guidedGradient(r), 1e-6, "guided gradient entry point");
 		}
 	}
 
