@@ -7,6 +7,7 @@ import ij.io.FileSaver;
 import io.github.explainij.ExplainException;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
+import io.github.explainij.image.ImageFiles;
 import io.github.explainij.render.Heatmap;
 
 import org.scijava.Context;
@@ -57,6 +58,7 @@ public final class Main {
 	static final String USAGE = String.join("\n",
 		"usage: java -jar explain-ij.jar <method> --model M.pt --image I.tif [--target N|name]",
 		"                                [--out O.tif] [--overlay O.png] [--param key=value ...]",
+		"                                [--region R.tif [--table T.csv]] [--planes all]",
 		"       java -jar explain-ij.jar demo [--out DIR]",
 		"       java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] [--param key=value]",
 		"       java -jar explain-ij.jar list          (methods, their parameters and defaults)");
@@ -114,6 +116,7 @@ public final class Main {
 		File image;
 		File out;
 		File overlay;
+		File table;
 		final Map<String, String> params = new LinkedHashMap<>();
 		final List<String> positional = new ArrayList<>();
 
@@ -135,6 +138,12 @@ public final class Main {
 					case "--overlay": a.overlay = new File(value); break;
 					case "--target": a.params.put(Options.TARGET, value); break;
 					case "--device": a.params.put(Options.DEVICE, value); break;
+					case "--region":
+						a.params.put(Options.REGION, Options.REGION_LABELS);
+						a.params.put(Options.LABEL_IMAGE, value);
+						break;
+					case "--table": a.table = new File(value); break;
+					case "--planes": a.params.put(Options.PLANES, value); break;
 					case "--param":
 						final int eq = value.indexOf('=');
 						if (eq <= 0) throw new ExplainException("--param takes key=value, not '" + value + "'");
@@ -169,6 +178,12 @@ public final class Main {
 		}
 		if (r.prop("device_note") != null) out.println("note: " + r.prop("device_note"));
 		out.println("wrote " + tif.getPath());
+		if (a.table != null) {
+			if (r.table == null) throw new ExplainException("--table writes the per-object table; give the objects with --region R.tif");
+			mkdirs(a.table);
+			if (!r.table.save(a.table.getPath())) throw new ExplainException("cannot write " + a.table);
+			out.println("wrote " + a.table.getPath());
+		}
 		if (a.overlay != null) {
 			savePng(Heatmap.flatten(image), a.overlay);
 			out.println("wrote " + a.overlay.getPath());
@@ -182,6 +197,8 @@ public final class Main {
 		final ImagePlus attribution;
 		/** Other image outputs of the command, by output name. */
 		final Map<String, ImagePlus> extras = new LinkedHashMap<>();
+		/** The per-object table, or null. */
+		ij.measure.ResultsTable table;
 
 		Result(final ImagePlus attribution) {
 			this.attribution = attribution;
@@ -208,6 +225,11 @@ public final class Main {
 		final ImagePlus attribution = (ImagePlus) module.getOutput(Options.ATTRIBUTION);
 		if (attribution == null) throw new ExplainException(info.getName() + " produced no attribution");
 		final Result result = new Result(attribution);
+		if (module instanceof org.scijava.command.CommandModule &&
+			((org.scijava.command.CommandModule) module).getCommand() instanceof io.github.explainij.command.AttributionCommand)
+		{
+			result.table = ((io.github.explainij.command.AttributionCommand) ((org.scijava.command.CommandModule) module).getCommand()).objectTable();
+		}
 		for (final ModuleItem<?> item : info.outputs()) {
 			final Object value = module.getOutput(item.getName());
 			if (!item.getName().equals(Options.ATTRIBUTION) && value instanceof ImagePlus) result.extras.put(item.getName(), (ImagePlus) value);
@@ -216,17 +238,7 @@ public final class Main {
 	}
 
 	static ImagePlus openImage(final File file) {
-		if (!file.isFile()) throw new ExplainException("image not found: " + file);
-		final ImagePlus imp;
-		try {
-			IJ.redirectErrorMessages(true);
-			imp = IJ.openImage(file.getPath());
-		}
-		finally {
-			IJ.redirectErrorMessages(false);
-		}
-		if (imp == null) throw new ExplainException("cannot open image " + file + " (ImageJ does not read it; use TIFF)");
-		return imp;
+		return ImageFiles.open(file, "image");
 	}
 
 	static void save(final ImagePlus imp, final File file) {

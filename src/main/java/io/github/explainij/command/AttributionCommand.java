@@ -2,16 +2,26 @@ package io.github.explainij.command;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.measure.ResultsTable;
+import ij.plugin.frame.RoiManager;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.image.ImageFiles;
 import io.github.explainij.image.ImagePlusAdapter;
+import io.github.explainij.image.ObjectMasks;
 import io.github.explainij.method.Attribution;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.Progress;
 import io.github.explainij.model.ModelService;
+import io.github.explainij.model.Network;
 import io.github.explainij.render.AttributionImages;
+import io.github.explainij.render.ObjectTables;
+import io.github.explainij.target.Region;
 import io.github.explainij.target.ScoreKind;
 import io.github.explainij.target.TargetSpec;
+import io.github.explainij.workflow.ObjectExplanations;
+import io.github.explainij.workflow.ObjectMask;
+import io.github.explainij.workflow.PlaneExplanations;
 
 import org.scijava.ItemIO;
 import org.scijava.command.ContextCommand;
@@ -24,6 +34,7 @@ import org.scijava.widget.FileWidget;
 
 import java.io.File;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,6 +61,24 @@ public abstract class AttributionCommand extends ContextCommand {
 		description = "explain the target's logit (pre-softmax) or its softmax probability")
 	protected String score = Options.SCORE_LOGIT;
 
+	@Parameter(label = "Region", choices = { Options.REGION_WHOLE, Options.REGION_SELECTION, Options.REGION_ROI_MANAGER, Options.REGION_LABELS },
+		description = Options.REGION_DESCRIPTION)
+	protected String region = Options.REGION_WHOLE;
+
+	@Parameter(label = "Label image or mask (for region = label image)", required = false, style = FileWidget.OPEN_STYLE,
+		description = Options.LABEL_IMAGE_DESCRIPTION)
+	protected File label_image;
+
+	@Parameter(label = "Region score", choices = { Options.REGION_SCORE_MEAN, Options.REGION_SCORE_SUM },
+		description = Options.REGION_SCORE_DESCRIPTION)
+	protected String region_score = Options.REGION_SCORE_MEAN;
+
+	@Parameter(label = "Context around objects (pixels)", min = "0", description = Options.CONTEXT_DESCRIPTION)
+	protected int context = 8;
+
+	@Parameter(label = "Planes", choices = { Options.PLANES_CURRENT, Options.PLANES_ALL }, description = Options.PLANES_DESCRIPTION)
+	protected String planes = Options.PLANES_CURRENT;
+
 	@Parameter(label = "Device", choices = { Options.DEVICE_AUTO, Options.DEVICE_CPU, Options.DEVICE_GPU })
 	protected String device = Options.DEVICE_AUTO;
 
@@ -58,6 +87,12 @@ public abstract class AttributionCommand extends ContextCommand {
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Attribution")
 	protected ImagePlus attribution;
+
+	/** The title of the per-object results window. */
+	public static final String OBJECT_TABLE_TITLE = "Explain-IJ objects";
+
+	/** One row per explained object (see {@link #objectTable()}). */
+	protected ResultsTable objectTable;
 
 	@Parameter
 	protected ModelService models;
@@ -94,6 +129,7 @@ public abstract class AttributionCommand extends ContextCommand {
 			}
 			attribution = AttributionImages.toImage(result, image, loaded.network(), context);
 			if (show_overlay) AttributionImages.addOverlay(image, result);
+			if (objectTable != null && IJ.getInstance() != null) objectTable.show(OBJECT_TABLE_TITLE);
 		}
 		catch (final ExplainException e) {
 			fail(e.getMessage());
@@ -104,6 +140,66 @@ public abstract class AttributionCommand extends ContextCommand {
 		}
 		finally {
 			if (status != null) status.clearStatus();
+		}
+	}
+
+	/**
+	 * Explains what the user chose: the current plane (or every plane) of the whole image, or each object
+	 * of the region; records how in {@code info} and fills {@link #objectTable} for objects.
+	 */
+	private Attribution explainRegionsAndPlanes(final Network network, final Map<String, String> info) {
+		final TargetSpec targetSpec = TargetSpec.parse(target);
+		final ScoreKind kind = ScoreKind.parse(score);
+		final Region.Reduce reduce = Region.Reduce.parse(region_score);
+		final List<ObjectMask> objects = objects();
+		final Attribution result;
+		if (objects != null) {
+			if (planes.equals(Options.PLANES_ALL)) {
+				throw new ExplainException("planes=all explains whole planes; with a region, explain the current plane (planes=current)");
+			}
+			final ObjectExplanations.Result r = ObjectExplanations.run(network, ImagePlusAdapter.currentPlanes(image), targetSpec, kind,
+				reduce, objects, context, this::explain, progress());
+			result = r.maps().size() == 1 ? r.maps().get(0) : r.stacked();
+			objectTable = ObjectTables.of(r.rows());
+			info.put("region", region + (objects.size() == 1 ? ": " + objects.get(0).name() : ": " + objects.size() + " objects, one slice each"));
+			info.put("objects_explained_as", r.crops() ? "crops of a classifier's input (context " + context + " px)"
+				: "regions of the segmentation output (region_score " + reduce.key() + ")");
+		}
+		else if (planes.equals(Options.PLANES_ALL)) {
+			result = PlaneExplanations.run(image.getNSlices(), image.getNFrames(), (z, t) -> ImagePlusAdapter.planesAt(image, z, t),
+				(plane, part) -> new ExplainRequest(network, plane, targetSpec, kind, Region.whole(reduce), part), this::explain, progress());
+			info.put("plane", "c=all, every z and t");
+		}
+		else {
+			final ExplainRequest request = new ExplainRequest(network, ImagePlusAdapter.currentPlanes(image), targetSpec, kind,
+				Region.whole(reduce), progress());
+			result = explain(request);
+			if (request.isDense()) info.put("region", "whole image (region_score " + reduce.key() + ")");
+			if (image.getNChannels() > 1 || image.getNSlices() > 1 || image.getNFrames() > 1) {
+				info.put("plane", "c=all z=" + image.getZ() + " t=" + image.getT());
+			}
+		}
+		// every result records the score it explains, first among its parameters
+		return result.withParameter("score", kind.key());
+	}
+
+	/** The objects of the chosen region, or null for the whole image. */
+	private List<ObjectMask> objects() {
+		final int w = image.getWidth(), h = image.getHeight();
+		switch (region) {
+			case Options.REGION_WHOLE:
+				return null;
+			case Options.REGION_SELECTION:
+				if (image.getRoi() == null) throw new ExplainException("region=selection but the image has no selection: draw the region first");
+				return List.of(ObjectMasks.fromRoi(image.getRoi(), w, h, 1, "selection"));
+			case Options.REGION_ROI_MANAGER:
+				final RoiManager manager = RoiManager.getInstance();
+				return ObjectMasks.fromRois(manager == null ? null : manager.getRoisAsArray(), w, h);
+			case Options.REGION_LABELS:
+				if (label_image == null) throw new ExplainException("region=label image needs a label image or mask file (label_image)");
+				return ObjectMasks.fromLabels(ImageFiles.open(label_image, "label image"), w, h);
+			default:
+				throw new ExplainException("region must be one of whole image, selection, ROI Manager or label image, not '" + region + "'");
 		}
 	}
 
@@ -130,6 +226,11 @@ public abstract class AttributionCommand extends ContextCommand {
 		if (ui != null && !ui.isHeadless() && ui.getDefaultUI() != null) {
 			ui.showDialog(message, "Explain-IJ", DialogPrompt.MessageType.ERROR_MESSAGE);
 		}
+	}
+
+	/** The per-object results table of the last run, or null when the whole image was explained. */
+	public ResultsTable objectTable() {
+		return objectTable;
 	}
 
 	/** The result, or null when the command failed. */

@@ -29,6 +29,30 @@ public final class Options {
 
 	public static final String TARGET_DESCRIPTION = "'predicted' (the top class), a class index (0-based, as PyTorch counts) or a class name from the model's sidecar";
 
+	// ---- regions and objects, planes ----
+	public static final String REGION = "region";
+	public static final String REGION_WHOLE = "whole image";
+	public static final String REGION_SELECTION = "selection";
+	public static final String REGION_ROI_MANAGER = "ROI Manager";
+	public static final String REGION_LABELS = "label image";
+	public static final String REGION_DESCRIPTION = "what is explained: the whole image; the current selection; each ROI of the ROI Manager; " +
+		"or each object of a label image (a mask: one region). A segmentation model's class score is read over the region; " +
+		"a classifier explains a crop around each object";
+	public static final String LABEL_IMAGE = "label_image";
+	public static final String LABEL_IMAGE_DESCRIPTION = "for region=label image: a TIFF of the image's size, each positive value an object " +
+		"(a mask with one positive value is one region)";
+	public static final String REGION_SCORE = "region_score";
+	public static final String REGION_SCORE_MEAN = "mean";
+	public static final String REGION_SCORE_SUM = "sum";
+	public static final String REGION_SCORE_DESCRIPTION = "for a segmentation model: the class's mean over the region's pixels, or their sum " +
+		"(pytorch-grad-cam's SemanticSegmentationTarget)";
+	public static final String CONTEXT = "context";
+	public static final String CONTEXT_DESCRIPTION = "for a classifier and objects: pixels of surrounding kept around each object's bounding box when it is cropped";
+	public static final String PLANES = "planes";
+	public static final String PLANES_CURRENT = "current";
+	public static final String PLANES_ALL = "all";
+	public static final String PLANES_DESCRIPTION = "explain the current plane, or every Z slice and T frame of a stack into a hyperstack of the same shape";
+
 	// ---- shared by several families ----
 	public static final String PER_CHANNEL = "per_channel";
 	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of reducing over channels";

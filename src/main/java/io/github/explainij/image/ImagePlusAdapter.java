@@ -32,13 +32,25 @@ public final class ImagePlusAdapter {
 	 */
 	public static ArrayImg<FloatType, FloatArray> currentPlanes(final ImagePlus imp) {
 		if (imp == null) throw new ExplainException("no image: open an image first");
+		return planesAt(imp, imp.getZ(), imp.getT());
+	}
+
+	/**
+	 * Every channel at slice {@code z} and frame {@code t} (1-based, as ImageJ counts), as a float image
+	 * [X, Y, C].
+	 *
+	 * @throws ExplainException for a missing or empty image, or one with NaN / infinite pixels
+	 */
+	public static ArrayImg<FloatType, FloatArray> planesAt(final ImagePlus imp, final int z, final int t) {
+		if (imp == null) throw new ExplainException("no image: open an image first");
 		final int w = imp.getWidth(), h = imp.getHeight();
 		if (w <= 0 || h <= 0 || imp.getStackSize() == 0 || imp.getProcessor() == null || imp.getProcessor().getPixels() == null) {
 			throw new ExplainException("the image '" + imp.getTitle() + "' is empty");
 		}
 		final float[][] planes;
 		if (imp.getType() == ImagePlus.COLOR_RGB) {
-			final ColorProcessor cp = (ColorProcessor) imp.getProcessor();
+			final ColorProcessor cp = (ColorProcessor) (imp.getStackSize() == 1 ? imp.getProcessor()
+				: imp.getStack().getProcessor(imp.getStackIndex(1, z, t)));
 			planes = new float[3][];
 			for (int c = 0; c < 3; c++) planes[c] = (float[]) cp.toFloat(c, null).getPixels();
 		}
@@ -47,7 +59,7 @@ public final class ImagePlusAdapter {
 			final ImageStack stack = imp.getStack();
 			planes = new float[channels][];
 			for (int c = 0; c < channels; c++) {
-				final int index = imp.getStackIndex(c + 1, imp.getZ(), imp.getT());
+				final int index = imp.getStackIndex(c + 1, z, t);
 				final ImageProcessor ip = stack.getProcessor(index);
 				planes[c] = toFloat(ip);
 			}

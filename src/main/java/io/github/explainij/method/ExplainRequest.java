@@ -33,6 +33,7 @@ public final class ExplainRequest {
 	private final Progress progress;
 	private float[] logits;
 	private float[] classScores;
+	private boolean dense;
 
 	public ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final TargetSpec target,
 		final ScoreKind score)
@@ -113,8 +114,12 @@ public final class ExplainRequest {
 
 	private void computeScores() {
 		if (logits != null) return;
-		final float[] both = network.evaluate(pixels, new ai.djl.ndarray.types.Shape(1, channels, height, width), transform,
-			out -> ClassScore.classScores(out, ScoreKind.LOGIT, region).concat(ClassScore.classScores(out, score, region), 1));
+		final boolean[] denseOutput = new boolean[1];
+		final float[] both = network.evaluate(pixels, new ai.djl.ndarray.types.Shape(1, channels, height, width), transform, out -> {
+			denseOutput[0] = out.getShape().dimension() > 2;
+			return ClassScore.classScores(out, ScoreKind.LOGIT, region).concat(ClassScore.classScores(out, score, region), 1);
+		});
+		dense = denseOutput[0];
 		final int k = both.length / 2;
 		logits = java.util.Arrays.copyOfRange(both, 0, k);
 		classScores = java.util.Arrays.copyOfRange(both, k, 2 * k);
@@ -124,6 +129,12 @@ public final class ExplainRequest {
 					"): check the image and the sidecar's normalization");
 			}
 		}
+	}
+
+	/** Whether the network's output is dense ([B, K, (D,) H, W], a segmentation network) rather than [B, K]. */
+	public boolean isDense() {
+		computeScores();
+		return dense;
 	}
 
 	/** The resolved target class index. */

@@ -21,6 +21,27 @@ public interface Progress {
 		if (isCanceled()) throw new Cancelled();
 	}
 
+	/**
+	 * The progress of part {@code i} of {@code n} equal parts of a run (an object, a plane), mapped onto
+	 * this whole run's progress; cancelling the whole cancels the part.
+	 */
+	default Progress part(final int i, final int n) {
+		final Progress whole = this;
+		return new Progress() {
+
+			@Override
+			public void update(final int done, final int total) {
+				final long scale = 1000;
+				whole.update((int) (i * scale + (total <= 0 ? 0 : Math.min(done, total) * scale / total)), (int) (n * scale));
+			}
+
+			@Override
+			public boolean isCanceled() {
+				return whole.isCanceled();
+			}
+		};
+	}
+
 	/** No reporting, never cancelled. */
 	Progress NONE = new Progress() {
 
