@@ -74,7 +74,7 @@ public abstract class AttributionCommand extends ContextCommand {
 	protected String region_score = Options.REGION_SCORE_MEAN;
 
 	@Parameter(label = "Context around objects (pixels)", min = "0", description = Options.CONTEXT_DESCRIPTION)
-	protected int context = 8;
+	protected int crop_context = 8;
 
 	@Parameter(label = "Planes", choices = { Options.PLANES_CURRENT, Options.PLANES_ALL }, description = Options.PLANES_DESCRIPTION)
 	protected String planes = Options.PLANES_CURRENT;
@@ -114,20 +114,18 @@ public abstract class AttributionCommand extends ContextCommand {
 		try {
 			IJ.resetEscape();
 			final ModelService.Loaded loaded = models.load(model_file, device);
-			final ExplainRequest request = new ExplainRequest(loaded.network(), ImagePlusAdapter.currentPlanes(image),
-				TargetSpec.parse(target), ScoreKind.parse(score), progress());
-			// every result records the score it explains, first among its parameters
-			final Attribution result = explain(request).withParameter("score", request.score().key());
-			final Map<String, String> context = new LinkedHashMap<>();
-			context.put("device", loaded.network().device().toString());
+			final Map<String, String> info = new LinkedHashMap<>();
+			final Attribution result = explainRegionsAndPlanes(loaded.network(), info);
+			info.put("device", loaded.network().device().toString());
 			if (loaded.deviceNote() != null) {
-				context.put("device_note", loaded.deviceNote());
+				info.put("device_note", loaded.deviceNote());
 				log.warn(loaded.deviceNote());
 			}
-			if (image.getNChannels() > 1 || image.getNSlices() > 1 || image.getNFrames() > 1) {
-				context.put("plane", "c=all z=" + image.getZ() + " t=" + image.getT());
+			attribution = AttributionImages.toImage(result, image, loaded.network(), info);
+			if (planes.equals(Options.PLANES_ALL)) {
+				attribution.setDimensions(1, image.getNSlices(), image.getNFrames());
+				if (attribution.getStackSize() > 1) attribution.setOpenAsHyperStack(true);
 			}
-			attribution = AttributionImages.toImage(result, image, loaded.network(), context);
 			if (show_overlay) AttributionImages.addOverlay(image, result);
 			if (objectTable != null && IJ.getInstance() != null) objectTable.show(OBJECT_TABLE_TITLE);
 		}
@@ -158,11 +156,11 @@ public abstract class AttributionCommand extends ContextCommand {
 				throw new ExplainException("planes=all explains whole planes; with a region, explain the current plane (planes=current)");
 			}
 			final ObjectExplanations.Result r = ObjectExplanations.run(network, ImagePlusAdapter.currentPlanes(image), targetSpec, kind,
-				reduce, objects, context, this::explain, progress());
+				reduce, objects, crop_context, this::explain, progress());
 			result = r.maps().size() == 1 ? r.maps().get(0) : r.stacked();
 			objectTable = ObjectTables.of(r.rows());
 			info.put("region", region + (objects.size() == 1 ? ": " + objects.get(0).name() : ": " + objects.size() + " objects, one slice each"));
-			info.put("objects_explained_as", r.crops() ? "crops of a classifier's input (context " + context + " px)"
+			info.put("objects_explained_as", r.crops() ? "crops of a classifier's input (crop_context " + crop_context + " px)"
 				: "regions of the segmentation output (region_score " + reduce.key() + ")");
 		}
 		else if (planes.equals(Options.PLANES_ALL)) {

@@ -46,7 +46,7 @@ public final class Options {
 	public static final String REGION_SCORE_SUM = "sum";
 	public static final String REGION_SCORE_DESCRIPTION = "for a segmentation model: the class's mean over the region's pixels, or their sum " +
 		"(pytorch-grad-cam's SemanticSegmentationTarget)";
-	public static final String CONTEXT = "context";
+	public static final String CONTEXT = "crop_context"; // SciJava reserves "context" for the command's own Context
 	public static final String CONTEXT_DESCRIPTION = "for a classifier and objects: pixels of surrounding kept around each object's bounding box when it is cropped";
 	public static final String PLANES = "planes";
 	public static final String PLANES_CURRENT = "current";
