@@ -82,20 +82,6 @@ public final class CommandRunner {
 	}
 
 	private static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text) {
-		if (item.getChoices() != null && !item.getChoices().isEmpty() && !item.getChoices().contains(text)) {
-			throw new ExplainException(item.getName() + " must be one of " + item.getChoices() + ", not '" + text + "'");
-		}
-		final Class<?> t = item.getType();
-		if (t == boolean.class || t == Boolean.class) {
-			if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-				throw new ExplainException(item.getName() + " must be true or false, not '" + text + "'");
-			}
-			return Boolean.parseBoolean(text.toLowerCase());
-		}
-		final Object value = convert.convert(text, t);
-		if (value == null) {
-			throw new ExplainException(item.getName() + " must be " + ExplainCommands.typeWord(item) + ", not '" + text + "'");
-		}
-		return value;
+		return ExplainCommands.convert(convert, item, text);
 	}
 }

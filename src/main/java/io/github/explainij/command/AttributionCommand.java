@@ -10,6 +10,7 @@ import io.github.explainij.image.ImageFiles;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.image.ObjectMasks;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.Progress;
 import io.github.explainij.model.ModelService;
@@ -106,8 +107,16 @@ public abstract class AttributionCommand extends ContextCommand {
 	@Parameter(required = false)
 	protected StatusService status;
 
-	/** Computes the attribution; parameters of the subclass are validated here. */
-	protected abstract Attribution explain(ExplainRequest request);
+	/**
+	 * The method with this command's parameters (validated when it is built). The command line, the
+	 * benchmark and wrappers (SmoothGrad over any method) build methods through it.
+	 */
+	public abstract AttributionMethod method();
+
+	/** Computes the attribution; commands with extra outputs (a layer map, superpixels) override it. */
+	protected Attribution explain(final ExplainRequest request) {
+		return method().explain(request);
+	}
 
 	@Override
 	public void run() {

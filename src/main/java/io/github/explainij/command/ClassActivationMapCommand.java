@@ -32,7 +32,8 @@ public abstract class ClassActivationMapCommand extends AttributionCommand {
 	protected ImagePlus layer_map;
 
 	/** The CAM variant with this command's parameters. */
-	protected abstract ClassActivationMap method();
+	@Override
+	public abstract ClassActivationMap method();
 
 	@Override
 	protected Attribution explain(final ExplainRequest request) {

@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.relevance.Deconvnet;
 
 import org.scijava.command.Command;
@@ -18,7 +17,7 @@ public class DeconvnetCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new Deconvnet(per_channel).explain(request);
+	public AttributionMethod method() {
+		return new Deconvnet(per_channel);
 	}
 }

@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.relevance.DeepLift;
 
 import org.scijava.command.Command;
@@ -21,7 +20,7 @@ public class DeepLiftCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new DeepLift(baseline, per_channel).explain(request);
+	public AttributionMethod method() {
+		return new DeepLift(baseline, per_channel);
 	}
 }

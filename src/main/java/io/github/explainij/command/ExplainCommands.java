@@ -1,6 +1,10 @@
 package io.github.explainij.command;
 
+import io.github.explainij.ExplainException;
+import io.github.explainij.method.AttributionMethod;
+
 import org.scijava.command.CommandInfo;
+import org.scijava.convert.ConvertService;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleItem;
 import org.scijava.service.Service;
@@ -8,7 +12,9 @@ import org.scijava.service.Service;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import ij.ImagePlus;
 
@@ -66,6 +72,71 @@ public final class ExplainCommands {
 			return why == null ? "cancelled" : why;
 		}
 		return null;
+	}
+
+	/**
+	 * An attribution method by its command's name with its own parameters by macro key, as the command
+	 * would build it (defaults for the rest), without running the command: for wrappers (SmoothGrad over
+	 * any method) and evaluations.
+	 *
+	 * @param image the image the method will explain (for parameters in calibrated units), may be null
+	 */
+	public static AttributionMethod method(final org.scijava.Context context, final String name, final Map<String, String> params,
+		final ImagePlus image)
+	{
+		final CommandInfo info = byName(context.service(CommandService.class), name);
+		if (info == null) {
+			throw new ExplainException("there is no attribution method '" + name + "'; the methods are " +
+				all(context.service(CommandService.class)).stream().map(CommandInfo::getName).toList());
+		}
+		final org.scijava.module.Module module = context.service(org.scijava.module.ModuleService.class).createModule(info);
+		final ConvertService convert = context.service(ConvertService.class);
+		final Map<String, String> left = new LinkedHashMap<>(params);
+		for (final ModuleItem<?> item : userInputs(info)) {
+			if (left.containsKey(item.getName())) module.setInput(item.getName(), convert(convert, item, left.remove(item.getName())));
+		}
+		if (!left.isEmpty()) {
+			throw new ExplainException("unknown parameter(s) " + left.keySet() + " for " + name + "; its parameters are " +
+				userInputs(info).stream().map(ModuleItem::getName).toList());
+		}
+		module.setInput(Options.IMAGE, image);
+		return ((AttributionCommand) ((org.scijava.command.CommandModule) module).getCommand()).method();
+	}
+
+	/**
+	 * Parses "key=value key=value" (spaces or commas between pairs) into parameters by macro key.
+	 *
+	 * @param what what the text is, for messages
+	 */
+	public static Map<String, String> parseParameters(final String text, final String what) {
+		final Map<String, String> out = new LinkedHashMap<>();
+		if (text == null) return out;
+		for (final String pair : text.trim().split("[\\s,]+")) {
+			if (pair.isEmpty()) continue;
+			final int eq = pair.indexOf('=');
+			if (eq <= 0) throw new ExplainException(what + " takes key=value pairs (e.g. steps=16 baseline=zero), not '" + pair + "'");
+			out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+		}
+		return out;
+	}
+
+	/** A parameter's text converted to its field's type, with one clear line for a wrong value. */
+	public static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text) {
+		if (item.getChoices() != null && !item.getChoices().isEmpty() && !item.getChoices().contains(text)) {
+			throw new ExplainException(item.getName() + " must be one of " + item.getChoices() + ", not '" + text + "'");
+		}
+		final Class<?> t = item.getType();
+		if (t == boolean.class || t == Boolean.class) {
+			if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+				throw new ExplainException(item.getName() + " must be true or false, not '" + text + "'");
+			}
+			return Boolean.parseBoolean(text.toLowerCase());
+		}
+		final Object value = convert.convert(text, t);
+		if (value == null) {
+			throw new ExplainException(item.getName() + " must be " + typeWord(item) + ", not '" + text + "'");
+		}
+		return value;
 	}
 
 	/** A short type word for docs and {@code list}. */

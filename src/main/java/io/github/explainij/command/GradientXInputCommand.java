@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.gradient.GradientXInput;
 
 import org.scijava.command.Command;
@@ -18,7 +17,7 @@ public class GradientXInputCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new GradientXInput(per_channel).explain(request);
+	public AttributionMethod method() {
+		return new GradientXInput(per_channel);
 	}
 }

@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.relevance.GuidedBackprop;
 
 import org.scijava.command.Command;
@@ -18,7 +17,7 @@ public class GuidedBackpropCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new GuidedBackprop(per_channel).explain(request);
+	public AttributionMethod method() {
+		return new GuidedBackprop(per_channel);
 	}
 }

@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.cam.GuidedGradCam;
 
 import org.scijava.command.Command;
@@ -25,7 +24,7 @@ public class GuidedGradCamCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new GuidedGradCam(layer, upsample, per_channel).explain(request);
+	public AttributionMethod method() {
+		return new GuidedGradCam(layer, upsample, per_channel);
 	}
 }

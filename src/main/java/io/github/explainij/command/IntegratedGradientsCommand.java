@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.gradient.IntegratedGradients;
 import io.github.explainij.method.gradient.Integration;
 
@@ -37,7 +36,7 @@ public class IntegratedGradientsCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new IntegratedGradients(steps, Integration.parse(integration), baseline, seed, batch_size, per_channel).explain(request);
+	public AttributionMethod method() {
+		return new IntegratedGradients(steps, Integration.parse(integration), baseline, seed, batch_size, per_channel);
 	}
 }

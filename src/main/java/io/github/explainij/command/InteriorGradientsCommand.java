@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.gradient.InteriorGradients;
 
 import org.scijava.command.Command;
@@ -25,7 +24,7 @@ public class InteriorGradientsCommand extends AttributionCommand {
 	private int batch_size = 0;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new InteriorGradients(alphas, absolute, batch_size).explain(request);
+	public AttributionMethod method() {
+		return new InteriorGradients(alphas, absolute, batch_size);
 	}
 }

@@ -69,9 +69,13 @@ public class LimeCommand extends AttributionCommand {
 	private List<Roi> topRois = List.of();
 
 	@Override
+	public Lime method() {
+		return new Lime(new Slic(segments, compactness), samples, kernel_width, features, seed, Fill.parse(fill, fill_value, true), batch_size);
+	}
+
+	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		final Lime.Result r = new Lime(new Slic(segments, compactness), samples, kernel_width, features, seed,
-			Fill.parse(fill, fill_value, true), batch_size).explainWithSegments(request);
+		final Lime.Result r = method().explainWithSegments(request);
 		final int w = request.width(), h = request.height();
 		final int[] labels = r.segments();
 		final float[] asFloat = new float[labels.length];

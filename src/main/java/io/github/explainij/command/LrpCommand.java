@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.relevance.Lrp;
 
 import org.scijava.command.Command;
@@ -31,7 +30,7 @@ public class LrpCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new Lrp(rule, epsilon, alpha, beta, per_channel).explain(request);
+	public AttributionMethod method() {
+		return new Lrp(rule, epsilon, alpha, beta, per_channel);
 	}
 }

@@ -47,12 +47,16 @@ public class OcclusionCommand extends AttributionCommand {
 	private ImagePlus window_map;
 
 	@Override
+	public OcclusionSensitivity method() {
+		return new OcclusionSensitivity(PixelUnits.toPixels(window, units, image, "window"), PixelUnits.toPixels(stride, units, image, "stride"),
+			Fill.parse(fill, fill_value, false), batch_size);
+	}
+
+	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		final int windowPx = PixelUnits.toPixels(window, units, image, "window");
-		final int stridePx = PixelUnits.toPixels(stride, units, image, "stride");
-		final OcclusionSensitivity.Result r = new OcclusionSensitivity(windowPx, stridePx,
-			Fill.parse(fill, fill_value, false), batch_size).explainWithWindows(request);
-		window_map = windowImage(r, stridePx);
+		final OcclusionSensitivity method = method();
+		final OcclusionSensitivity.Result r = method.explainWithWindows(request);
+		window_map = windowImage(r, method.stride());
 		return r.attribution().withParameter("units", units);
 	}
 

@@ -37,9 +37,12 @@ public class RiseCommand extends AttributionCommand {
 	private int batch_size = 0;
 
 	@Override
+	public Rise method() {
+		return new Rise(masks, PixelUnits.toPixels(cell, units, image, "cell"), p, seed, Fill.parse(fill, 0, false), batch_size);
+	}
+
+	@Override
 	protected Attribution explain(final ExplainRequest request) {
-		final int cellPx = PixelUnits.toPixels(cell, units, image, "cell");
-		return new Rise(masks, cellPx, p, seed, Fill.parse(fill, 0, false), batch_size).explain(request)
-			.withParameter("units", units);
+		return method().explain(request).withParameter("units", units);
 	}
 }

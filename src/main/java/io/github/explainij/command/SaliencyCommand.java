@@ -1,7 +1,6 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.SaliencyMap;
 
 import org.scijava.command.Command;
@@ -21,7 +20,7 @@ public class SaliencyCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
-		return new SaliencyMap(absolute, per_channel).explain(request);
+	public AttributionMethod method() {
+		return new SaliencyMap(absolute, per_channel);
 	}
 }

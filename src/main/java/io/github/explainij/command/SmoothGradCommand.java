@@ -1,7 +1,7 @@
 package io.github.explainij.command;
 
-import io.github.explainij.method.Attribution;
-import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.ExplainException;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.gradient.SmoothGrad;
 
 import org.scijava.command.Command;
@@ -25,9 +25,16 @@ public class SmoothGradCommand extends AttributionCommand {
 		description = "mean of the sample attributions, mean of their squares, or their variance")
 	private String variant = Options.VARIANT_SMOOTHGRAD;
 
-	@Parameter(label = "Attribution of each sample", choices = { Options.BASE_SALIENCY, Options.BASE_GRADIENT_X_INPUT },
-		description = "the gradient (Saliency) or gradient x (noisy) input")
+	@Parameter(label = "Attribution of each sample", choices = { Options.BASE_SALIENCY, Options.BASE_GRADIENT_X_INPUT,
+		"integrated-gradients", "guided-backprop", "deconvnet", "lrp", "deeplift", "grad-cam", "grad-cam-pp", "layer-cam", "guided-grad-cam",
+		"occlusion" },
+		description = "the method averaged over the noisy copies: the gradient (Saliency), gradient x (noisy) input, or any other " +
+			"method with its own parameters (Captum's NoiseTunnel)")
 	private String base = Options.BASE_SALIENCY;
+
+	@Parameter(label = "Parameters of that method", required = false,
+		description = "for a base other than saliency and gradient-x-input: its parameters as key=value pairs, e.g. 'steps=16 baseline=zero'")
+	private String base_parameters = "";
 
 	@Parameter(label = "Absolute value of each sample",
 		description = "false (default): average raw gradients, as the paper; true: average |gradient|, as Captum's Saliency(abs=True) in a NoiseTunnel")
@@ -43,8 +50,16 @@ public class SmoothGradCommand extends AttributionCommand {
 	private boolean per_channel = false;
 
 	@Override
-	protected Attribution explain(final ExplainRequest request) {
+	public AttributionMethod method() {
+		if (!base.equals(Options.BASE_SALIENCY) && !base.equals(Options.BASE_GRADIENT_X_INPUT)) {
+			final AttributionMethod wrapped = ExplainCommands.method(getContext(), base,
+				ExplainCommands.parseParameters(base_parameters, "base_parameters"), image);
+			return new SmoothGrad(samples, noise, SmoothGrad.Variant.parse(variant), wrapped, base, seed, absolute);
+		}
+		if (base_parameters != null && !base_parameters.isBlank()) {
+			throw new ExplainException("base_parameters are for a wrapped method; " + base + " takes absolute, per_channel and batch_size here");
+		}
 		return new SmoothGrad(samples, noise, SmoothGrad.Variant.parse(variant), SmoothGrad.Base.parse(base), seed, absolute, batch_size,
-			per_channel).explain(request);
+			per_channel);
 	}
 }

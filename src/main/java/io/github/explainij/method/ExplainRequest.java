@@ -53,6 +53,12 @@ public final class ExplainRequest {
 	public ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final TargetSpec target,
 		final ScoreKind score, final Region region, final Progress progress)
 	{
+		this(network, image, ImagePlusAdapter.toChw(image), target, score, region, progress, null);
+	}
+
+	private ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final float[] pixels,
+		final TargetSpec target, final ScoreKind score, final Region region, final Progress progress, final InputTransform transform)
+	{
 		this.region = region;
 		this.progress = progress == null ? Progress.NONE : progress;
 		this.network = network;
@@ -62,11 +68,30 @@ public final class ExplainRequest {
 		this.width = (int) image.dimension(0);
 		this.height = (int) image.dimension(1);
 		this.channels = image.numDimensions() > 2 ? (int) image.dimension(2) : 1;
-		this.pixels = ImagePlusAdapter.toChw(image);
-		final int n = width * height;
-		final float[][] planes = new float[channels][];
-		for (int k = 0; k < channels; k++) planes[k] = java.util.Arrays.copyOfRange(pixels, k * n, (k + 1) * n);
-		this.transform = network.transformFor(planes);
+		this.pixels = pixels;
+		if (transform != null) {
+			this.transform = transform;
+		}
+		else {
+			final int n = width * height;
+			final float[][] planes = new float[channels][];
+			for (int k = 0; k < channels; k++) planes[k] = java.util.Arrays.copyOfRange(pixels, k * n, (k + 1) * n);
+			this.transform = network.transformFor(planes);
+		}
+	}
+
+	/**
+	 * The same question about another image of the same shape (a noisy copy, a perturbed image): the
+	 * target class resolved on this image, the same score and region, and this image's normalization
+	 * (its statistics are not recomputed from the new pixels).
+	 *
+	 * @param raw raw values, channel-major [C, H, W] (copied)
+	 */
+	public ExplainRequest withPixels(final float[] raw, final Progress progressOfPart) {
+		if (raw.length != pixels.length) throw new IllegalArgumentException(raw.length + " values for an image of " + pixels.length);
+		final float[] copy = raw.clone();
+		return new ExplainRequest(network, net.imglib2.img.array.ArrayImgs.floats(copy, width, height, channels), copy,
+			TargetSpec.index(targetClass()), score, region, progressOfPart, transform);
 	}
 
 	public Network network() { return network; }

@@ -15,7 +15,7 @@ import java.util.Map;
  * over its channels, as in the paper; otherwise the signed gradient, summed over channels. With
  * {@code perChannel} one slice per input channel is kept (absolute or signed, not reduced).
  */
-public final class SaliencyMap {
+public final class SaliencyMap implements AttributionMethod {
 
 	public static final String NAME = "Saliency Map";
 
@@ -27,6 +27,7 @@ public final class SaliencyMap {
 		this.perChannel = perChannel;
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		final int target = request.targetClass();
 		final int c = request.channels(), h = request.height(), w = request.width();

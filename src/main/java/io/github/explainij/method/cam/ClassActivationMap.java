@@ -3,6 +3,7 @@ package io.github.explainij.method.cam;
 import io.github.explainij.ExplainException;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network;
 
@@ -29,7 +30,7 @@ import java.util.Map;
  * the ReLU right after it when there is one: pytorch-grad-cam's users pick the last convolutional
  * block's output, and the rectified output is what the following layers see.
  */
-public abstract class ClassActivationMap {
+public abstract class ClassActivationMap implements AttributionMethod {
 
 	private final String layer;
 	private final boolean relu;
@@ -147,6 +148,7 @@ public abstract class ClassActivationMap {
 	}
 
 	/** The map upsampled to the image's size (raw values). */
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		return compute(request).atImage();
 	}

@@ -2,6 +2,7 @@ package io.github.explainij.method.cam;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.relevance.GuidedBackprop;
 
@@ -18,7 +19,7 @@ import java.util.Map;
  * or {@code nearest} (Captum's default {@code interpolate_mode}). Signed; summed over channels unless
  * per channel.
  */
-public final class GuidedGradCam {
+public final class GuidedGradCam implements AttributionMethod {
 
 	public static final String NAME = "Guided Grad-CAM";
 	public static final String BILINEAR = "bilinear";
@@ -37,6 +38,7 @@ public final class GuidedGradCam {
 		this.perChannel = perChannel;
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		final int target = request.targetClass();
 		final ClassActivationMap.Maps cam = new GradCam(layer, true).compute(request);

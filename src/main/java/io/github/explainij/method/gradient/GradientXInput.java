@@ -1,6 +1,7 @@
 package io.github.explainij.method.gradient;
 
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.ExplainRequest;
 
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
  * contribution to the score; in general it is Integrated Gradients with a zero (black) baseline taken
  * in one step. Signed, summed over channels; {@code perChannel} keeps one slice per channel.
  */
-public final class GradientXInput {
+public final class GradientXInput implements AttributionMethod {
 
 	public static final String NAME = "Gradient x Input";
 
@@ -29,6 +30,7 @@ public final class GradientXInput {
 		return out;
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		final int target = request.targetClass();
 		final float[] x = request.pixels();

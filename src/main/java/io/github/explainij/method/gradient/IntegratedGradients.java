@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Baselines;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
@@ -26,7 +27,7 @@ import java.util.Map;
  * {@code completeness_gap} (Captum's convergence delta), so the quadrature error can be judged; raise
  * {@code steps} when the gap is large compared with the difference.
  */
-public final class IntegratedGradients {
+public final class IntegratedGradients implements AttributionMethod {
 
 	public static final String NAME = "Integrated Gradients";
 
@@ -65,6 +66,7 @@ public final class IntegratedGradients {
 		this.perChannel = perChannel;
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		final int target = request.targetClass();
 		final int c = request.channels(), h = request.height(), w = request.width();

@@ -2,6 +2,7 @@ package io.github.explainij.method.gradient;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 
@@ -22,7 +23,7 @@ import java.util.Map;
  * each the signed gradient summed over channels, or with {@code absolute} the largest absolute
  * gradient over channels (as the Saliency Map).
  */
-public final class InteriorGradients {
+public final class InteriorGradients implements AttributionMethod {
 
 	public static final String NAME = "Interior Gradients";
 
@@ -48,6 +49,7 @@ public final class InteriorGradients {
 		return alphas.stream().mapToDouble(BigDecimal::doubleValue).toArray();
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		final int target = request.targetClass();
 		final int c = request.channels(), w = request.width(), h = request.height(), n = w * h;

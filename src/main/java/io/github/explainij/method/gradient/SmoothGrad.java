@@ -2,6 +2,7 @@ package io.github.explainij.method.gradient;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 
@@ -25,8 +26,14 @@ import java.util.Map;
  * it (the default) raw gradients are averaged, as in the SmoothGrad paper. A signed result (smoothgrad
  * without absolute) is summed over channels; a non-negative one takes the largest channel value, as
  * the Saliency Map does.
+ * <p>
+ * Any other attribution method can be wrapped ({@link #SmoothGrad(int, double, Variant, AttributionMethod,
+ * String, long, boolean)}), as Captum's {@code NoiseTunnel} wraps any attribution: each noisy copy is
+ * explained by the wrapped method for the class resolved on the clean image (same score, region and
+ * normalization), and the maps are combined as above, keeping the wrapped method's map shape and
+ * channel handling. The noise is the same as for the gradient bases (same seed, same draws).
  */
-public final class SmoothGrad {
+public final class SmoothGrad implements AttributionMethod {
 
 	public static final String NAME = "SmoothGrad";
 
@@ -88,6 +95,9 @@ public final class SmoothGrad {
 	private final boolean absolute;
 	private final int batchSize;
 	private final boolean perChannel;
+	/** A wrapped method, or null for the batched gradient bases. */
+	private final AttributionMethod wrapped;
+	private final String wrappedName;
 
 	/**
 	 * @param noise noise standard deviation as a fraction of the image's intensity range (0 = no noise)
@@ -111,9 +121,41 @@ public final class SmoothGrad {
 		this.absolute = absolute;
 		this.batchSize = Batching.checkRequested(batchSize);
 		this.perChannel = perChannel;
+		this.wrapped = null;
+		this.wrappedName = base.key();
 	}
 
+	/**
+	 * SmoothGrad over any attribution method (Captum's {@code NoiseTunnel(method)}).
+	 *
+	 * @param base the wrapped method, with its own parameters
+	 * @param baseName its name, for the record (e.g. "integrated-gradients")
+	 */
+	public SmoothGrad(final int samples, final double noise, final Variant variant, final AttributionMethod base, final String baseName,
+		final long seed, final boolean absolute)
+	{
+		if (samples < 1 || samples > MAX_SAMPLES) {
+			throw new ExplainException("samples must be between 1 and " + MAX_SAMPLES + " (the paper uses 10 to 50), not " + samples);
+		}
+		if (!Double.isFinite(noise) || noise < 0) {
+			throw new ExplainException("noise must be a fraction of the image's intensity range, 0 or more (e.g. 0.15), not " + noise);
+		}
+		if (variant == null || base == null) throw new ExplainException("choose a variant and a base attribution");
+		this.samples = samples;
+		this.noise = noise;
+		this.variant = variant;
+		this.base = null;
+		this.seed = seed;
+		this.absolute = absolute;
+		this.batchSize = 0;
+		this.perChannel = false;
+		this.wrapped = base;
+		this.wrappedName = baseName;
+	}
+
+	@Override
 	public Attribution explain(final ExplainRequest request) {
+		if (wrapped != null) return explainWrapped(request);
 		final int target = request.targetClass();
 		final float[] x = request.pixels();
 		final int size = x.length;
@@ -149,5 +191,53 @@ public final class SmoothGrad {
 			request.targetScore(), logits, signed, params)
 				.withResult("noise_std", GradientMaps.number(generator.sigma()))
 				.withPasses(1 + samples, samples); // the target pass + one gradient pass per noisy copy
+	}
+
+	/** The noise tunnel around any method: one explanation per noisy copy, combined value by value. */
+	private Attribution explainWrapped(final ExplainRequest request) {
+		final float[] x = request.pixels();
+		final GaussianNoise generator = new GaussianNoise(seed, GaussianNoise.sigma(x, noise));
+		final float[] noisy = new float[x.length];
+		double[] sum = null, sumSq = null;
+		Attribution first = null;
+		long forward = 1, backward = 0;
+		for (int s = 0; s < samples; s++) {
+			generator.next(x, noisy, 0);
+			final Attribution a = wrapped.explain(request.withPixels(noisy, request.progress().part(s, samples)));
+			final float[] v = io.github.explainij.image.ImagePlusAdapter.toChw(a.map());
+			if (first == null) {
+				first = a;
+				sum = new double[v.length];
+				sumSq = new double[v.length];
+			}
+			for (int j = 0; j < v.length; j++) {
+				final double value = absolute ? Math.abs(v[j]) : v[j];
+				sum[j] += value;
+				sumSq[j] += value * value;
+			}
+			forward += Long.parseLong(a.results().getOrDefault("forward_passes", "0"));
+			backward += Long.parseLong(a.results().getOrDefault("backward_passes", "0"));
+			if (request.progress().isCanceled()) throw new io.github.explainij.method.Progress.Cancelled();
+		}
+		final float[] combined = new float[sum.length];
+		for (int j = 0; j < combined.length; j++) {
+			final double mean = sum[j] / samples, meanSq = sumSq[j] / samples;
+			combined[j] = (float) (variant == Variant.SMOOTHGRAD ? mean : variant == Variant.SMOOTHGRAD_SQ ? meanSq : meanSq - mean * mean);
+		}
+		final long[] dims = first.map().dimensionsAsLongArray();
+		final boolean signed = variant == Variant.SMOOTHGRAD && !absolute && first.signed();
+		final java.util.Map<String, String> params = new LinkedHashMap<>();
+		params.put("variant", variant.key());
+		params.put("base", wrappedName);
+		for (final java.util.Map.Entry<String, String> p : first.parameters().entrySet()) params.put("base." + p.getKey(), p.getValue());
+		params.put("samples", Integer.toString(samples));
+		params.put("noise", String.format(Locale.ROOT, "%s", noise));
+		params.put("seed", Long.toString(seed));
+		params.put("absolute", Boolean.toString(absolute));
+		final int target = request.targetClass();
+		return new Attribution(net.imglib2.img.array.ArrayImgs.floats(combined, dims), NAME, target, request.className(target),
+			request.targetScore(), request.logits(), signed, params, java.util.Map.of(), first.sliceLabels())
+				.withResult("noise_std", GradientMaps.number(generator.sigma()))
+				.withPasses(forward, backward); // the target pass + the wrapped method's passes on every noisy copy
 	}
 }

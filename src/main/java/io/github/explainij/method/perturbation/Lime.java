@@ -2,6 +2,7 @@ package io.github.explainij.method.perturbation;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 
@@ -32,7 +33,7 @@ import java.util.Random;
  * {@code get_image_and_mask(positive_only=True)}.</li>
  * </ul>
  */
-public final class Lime {
+public final class Lime implements AttributionMethod {
 
 	public static final String NAME = "LIME";
 
@@ -97,6 +98,7 @@ public final class Lime {
 		public int[] top() { return top.clone(); }
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		return explainWithSegments(request).attribution();
 	}

@@ -2,6 +2,7 @@ package io.github.explainij.method.perturbation;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 
@@ -27,7 +28,7 @@ import java.util.Map;
  * Besides the map, the classic view of the paper: the target's class probability with the window at
  * each position ({@link Result#windowMap()}, one value per window position).
  */
-public final class OcclusionSensitivity {
+public final class OcclusionSensitivity implements AttributionMethod {
 
 	public static final String NAME = "Occlusion Sensitivity";
 
@@ -53,6 +54,12 @@ public final class OcclusionSensitivity {
 		this.fill = fill;
 		this.batchSize = Batching.checkRequested(batchSize);
 	}
+
+	/** The window's side, in pixels. */
+	public int window() { return window; }
+
+	/** The step between window positions, in pixels. */
+	public int stride() { return stride; }
 
 	/** Window positions along an axis of length {@code length} (Captum's shift count). */
 	public static int positions(final int length, final int window, final int stride) {
@@ -84,6 +91,7 @@ public final class OcclusionSensitivity {
 		public int rows() { return rows; }
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		return explainWithWindows(request).attribution();
 	}

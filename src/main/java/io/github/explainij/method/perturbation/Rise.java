@@ -2,6 +2,7 @@ package io.github.explainij.method.perturbation;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 
@@ -19,7 +20,7 @@ import java.util.Map;
  * {@code fill=zero} this is the paper's {@code image * mask} (hidden pixels are black, raw value 0).
  * The map is signed when logits are explained (a logit can be negative).
  */
-public final class Rise {
+public final class Rise implements AttributionMethod {
 
 	public static final String NAME = "RISE";
 
@@ -47,6 +48,7 @@ public final class Rise {
 		this.batchSize = Batching.checkRequested(batchSize);
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		final int c = request.channels(), h = request.height(), w = request.width(), n = w * h;
 		final int target = request.targetClass();

@@ -1,6 +1,7 @@
 package io.github.explainij.method.relevance;
 
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.ExplainRequest;
 
 /**
@@ -10,7 +11,7 @@ import io.github.explainij.method.ExplainRequest;
  * forward switches (its ordinary gradient). Raw pixels at the image's own size; summed over channels
  * (signed) unless {@code perChannel}.
  */
-public final class Deconvnet {
+public final class Deconvnet implements AttributionMethod {
 
 	public static final String NAME = "Deconvnet";
 
@@ -20,6 +21,7 @@ public final class Deconvnet {
 		this.perChannel = perChannel;
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		return ReluBackprop.explain(request, ReluBackprop.ReluRule.DECONVNET, NAME, perChannel);
 	}

@@ -2,6 +2,7 @@ package io.github.explainij.method.relevance;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Baselines;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.relevance.StagewiseBackward.Tensor;
@@ -31,7 +32,7 @@ import java.util.Map;
  * half's upstream multipliers. Here one multiplier stream is kept (the input's), which is the same
  * unless some unit has exactly equal input and baseline pre-activations.
  */
-public final class DeepLift {
+public final class DeepLift implements AttributionMethod {
 
 	public static final String NAME = "DeepLIFT";
 
@@ -50,6 +51,7 @@ public final class DeepLift {
 		this.perChannel = perChannel;
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		if (request.score() != ScoreKind.LOGIT) {
 			throw new ExplainException("DeepLIFT explains the target's logit; choose score=logit");

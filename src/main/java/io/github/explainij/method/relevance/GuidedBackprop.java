@@ -1,6 +1,7 @@
 package io.github.explainij.method.relevance;
 
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.ExplainRequest;
 
 /**
@@ -10,7 +11,7 @@ import io.github.explainij.method.ExplainRequest;
  * was positive ({@code grad_in = relu(grad_out) * (input > 0)}). The result is with respect to the raw
  * pixels at the image's own size; summed over channels (signed) unless {@code perChannel}.
  */
-public final class GuidedBackprop {
+public final class GuidedBackprop implements AttributionMethod {
 
 	public static final String NAME = "Guided Backpropagation";
 
@@ -20,6 +21,7 @@ public final class GuidedBackprop {
 		this.perChannel = perChannel;
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		return ReluBackprop.explain(request, ReluBackprop.ReluRule.GUIDED, NAME, perChannel);
 	}

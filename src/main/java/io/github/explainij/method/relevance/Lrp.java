@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
+import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.relevance.StagewiseBackward.Tensor;
 import io.github.explainij.target.ClassScore;
@@ -45,7 +46,7 @@ import java.util.Map;
  * enter, since relevance is already a share of the score, not a derivative. Totals are kept, so on a
  * bias-free network the map sums to the logit up to what the stabilizers absorb (recorded as results).
  */
-public final class Lrp {
+public final class Lrp implements AttributionMethod {
 
 	public static final String NAME = "LRP";
 
@@ -76,6 +77,7 @@ public final class Lrp {
 		this.perChannel = perChannel;
 	}
 
+	@Override
 	public Attribution explain(final ExplainRequest request) {
 		if (request.score() != ScoreKind.LOGIT) {
 			throw new ExplainException("LRP distributes the target's logit; choose score=logit");
