@@ -11,11 +11,16 @@
       weights: a dense output at the image's size (even sizes) with stages of every kind the
       region target has to pass through (for Grad-CAM / guided backprop / LRP with regions).
 
+  src/test/resources/models/linear-2ch.pt/.json
+      flatten + Linear(2*8*8 -> 2), W[k, c, i] = ((5 i + 3 c + 7 k) % 11 - 5) / 10 * (1 + 3 c), b = (0.25, -0.5);
+      channel_names ["DNA", "marker"]: channel 2's weights are 4x channel 1's (hand-computable channel tables).
+
 and the reference fixture src/test/resources/fixtures/region/dense_cnn.json (plain PyTorch autograd).
 
 Run with Debian's torch: /usr/bin/python3 src/test/python/make_dense_models.py
 """
 import collections
+import json
 import os
 import sys
 
@@ -44,6 +49,22 @@ def main():
     explainable.export([("conv", conv)], os.path.join(OUT, "dense-linear.pt"), "dense-linear",
                        ["background", "cell", "edge"], channels=1, normalize={"type": "none"})
 
+    lin = nn.Linear(128, 2)
+    with torch.no_grad():
+        w = torch.zeros(2, 2, 64)
+        for k in range(2):
+            for c in range(2):
+                for i in range(64):
+                    w[k, c, i] = ((5 * i + 3 * c + 7 * k) % 11 - 5) / 10.0 * (1 + 3 * c)
+        lin.weight.copy_(w.view(2, 128))
+        lin.bias.copy_(torch.tensor([0.25, -0.5]))
+    explainable.export([("flatten", nn.Flatten()), ("fc", lin)], os.path.join(OUT, "linear-2ch.pt"), "linear-2ch",
+                       ["negative", "positive"], channels=2, height=8, width=8, normalize={"type": "none"})
+    side = os.path.join(OUT, "linear-2ch.json")
+    spec = json.load(open(side))
+    spec["channel_names"] = ["DNA", "marker"]
+    json.dump(spec, open(side, "w"), indent=2)
+
     torch.manual_seed(4321)
     cnn = collections.OrderedDict([
         ("conv1", nn.Conv2d(1, 4, 3, padding=1)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
@@ -67,7 +88,6 @@ def region_score(out, mask, k, score, reduce):
 
 
 def write_dense_fixture():
-    import json
     w, h = 16, 16
     ys, xs = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
     raw = ((xs * 37 + ys * 11) % 29 * 8.0 + 20.0 * ((xs - 8) ** 2 + (ys - 7) ** 2 < 20)).float()

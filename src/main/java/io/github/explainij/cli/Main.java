@@ -179,7 +179,10 @@ public final class Main {
 		if (r.prop("device_note") != null) out.println("note: " + r.prop("device_note"));
 		out.println("wrote " + tif.getPath());
 		if (a.table != null) {
-			if (r.table == null) throw new ExplainException("--table writes the per-object table; give the objects with --region R.tif");
+			if (r.table == null) {
+				throw new ExplainException("--table writes the per-object table (give the objects with --region R.tif) or the per-channel " +
+					"table (--param per_channel=true, or channel-ablation)");
+			}
 			mkdirs(a.table);
 			if (!r.table.save(a.table.getPath())) throw new ExplainException("cannot write " + a.table);
 			out.println("wrote " + a.table.getPath());
@@ -228,7 +231,7 @@ public final class Main {
 		if (module instanceof org.scijava.command.CommandModule &&
 			((org.scijava.command.CommandModule) module).getCommand() instanceof io.github.explainij.command.AttributionCommand)
 		{
-			result.table = ((io.github.explainij.command.AttributionCommand) ((org.scijava.command.CommandModule) module).getCommand()).objectTable();
+			result.table = ((io.github.explainij.command.AttributionCommand) ((org.scijava.command.CommandModule) module).getCommand()).resultsTable();
 		}
 		for (final ModuleItem<?> item : info.outputs()) {
 			final Object value = module.getOutput(item.getName());

@@ -16,7 +16,7 @@ import io.github.explainij.method.Progress;
 import io.github.explainij.model.ModelService;
 import io.github.explainij.model.Network;
 import io.github.explainij.render.AttributionImages;
-import io.github.explainij.render.ObjectTables;
+import io.github.explainij.render.ResultTables;
 import io.github.explainij.target.Region;
 import io.github.explainij.target.ScoreKind;
 import io.github.explainij.target.TargetSpec;
@@ -89,11 +89,12 @@ public abstract class AttributionCommand extends ContextCommand {
 	@Parameter(type = ItemIO.OUTPUT, label = "Attribution")
 	protected ImagePlus attribution;
 
-	/** The title of the per-object results window. */
-	public static final String OBJECT_TABLE_TITLE = "Explain-IJ objects";
+	/** The titles of the results windows: per object, per channel. */
+	public static final String OBJECT_TABLE_TITLE = "Explain-IJ objects", CHANNEL_TABLE_TITLE = "Explain-IJ channels";
 
-	/** One row per explained object (see {@link #objectTable()}). */
-	protected ResultsTable objectTable;
+	/** One row per explained object, or per input channel of a per-channel map (see {@link #resultsTable()}). */
+	protected ResultsTable resultsTable;
+	private String resultsTitle;
 
 	@Parameter
 	protected ModelService models;
@@ -135,8 +136,12 @@ public abstract class AttributionCommand extends ContextCommand {
 				attribution.setDimensions(1, image.getNSlices(), image.getNFrames());
 				if (attribution.getStackSize() > 1) attribution.setOpenAsHyperStack(true);
 			}
-			if (show_overlay) AttributionImages.addOverlay(image, result);
-			if (objectTable != null && IJ.getInstance() != null) objectTable.show(OBJECT_TABLE_TITLE);
+			else if (loaded.network().spec().isVolumetric()) {
+				attribution.setDimensions(1, image.getNSlices(), 1);
+			}
+			// a volume's map is a Z stack of its own (no overlay of one plane)
+			if (show_overlay && !loaded.network().spec().isVolumetric()) AttributionImages.addOverlay(image, result);
+			if (resultsTable != null && IJ.getInstance() != null) resultsTable.show(resultsTitle);
 		}
 		catch (final ExplainException e) {
 			fail(e.getMessage());
@@ -152,7 +157,7 @@ public abstract class AttributionCommand extends ContextCommand {
 
 	/**
 	 * Explains what the user chose: the current plane (or every plane) of the whole image, or each object
-	 * of the region; records how in {@code info} and fills {@link #objectTable} for objects.
+	 * of the region; records how in {@code info} and fills {@link #resultsTable} for objects and channels.
 	 */
 	private Attribution explainRegionsAndPlanes(final Network network, final Map<String, String> info) {
 		final TargetSpec targetSpec = TargetSpec.parse(target);
@@ -160,14 +165,39 @@ public abstract class AttributionCommand extends ContextCommand {
 		final Region.Reduce reduce = Region.Reduce.parse(region_score);
 		final List<ObjectMask> objects = objects();
 		final Attribution result;
-		if (objects != null) {
+		if (network.spec().isVolumetric()) {
+			if (objects != null || planes.equals(Options.PLANES_ALL)) {
+				throw new ExplainException("a 3D model explains the whole Z stack: use region=whole image and planes=current");
+			}
+			final AttributionMethod method = method();
+			if (!method.supportsVolumes()) {
+				throw new ExplainException(getClass().getAnnotation(org.scijava.plugin.Plugin.class).label() + " does not explain volumes yet; for a 3D model use Saliency Map, " +
+					"Gradient x Input, SmoothGrad, Integrated Gradients, Grad-CAM, Grad-CAM++ or Layer-CAM");
+			}
+			final float[][] channels = ImagePlusAdapter.volumeAt(image, image.getT());
+			final int n = channels[0].length;
+			final float[] cdhw = new float[channels.length * n];
+			for (int c = 0; c < channels.length; c++) System.arraycopy(channels[c], 0, cdhw, c * n, n);
+			final ExplainRequest request = ExplainRequest.volume(network, cdhw, image.getWidth(), image.getHeight(), image.getNSlices(),
+				channels.length, targetSpec, kind, Region.whole(reduce), progress());
+			final Attribution a = method.explain(request);
+			if (a.map().numDimensions() > 3) {
+				throw new ExplainException("per-channel maps of volumes are not shown yet: switch off per_channel");
+			}
+			final List<String> labels = new java.util.ArrayList<>();
+			for (int z = 1; z <= image.getNSlices(); z++) labels.add("z=" + z);
+			result = a.withSliceLabels(labels);
+			info.put("volume", image.getNSlices() + " slices x " + image.getHeight() + " x " + image.getWidth() + " (t=" + image.getT() + ")");
+		}
+		else if (objects != null) {
 			if (planes.equals(Options.PLANES_ALL)) {
 				throw new ExplainException("planes=all explains whole planes; with a region, explain the current plane (planes=current)");
 			}
 			final ObjectExplanations.Result r = ObjectExplanations.run(network, ImagePlusAdapter.currentPlanes(image), targetSpec, kind,
 				reduce, objects, crop_context, this::explain, progress());
 			result = r.maps().size() == 1 ? r.maps().get(0) : r.stacked();
-			objectTable = ObjectTables.of(r.rows());
+			resultsTable = ResultTables.objects(r.rows());
+			resultsTitle = OBJECT_TABLE_TITLE;
 			info.put("region", region + (objects.size() == 1 ? ": " + objects.get(0).name() : ": " + objects.size() + " objects, one slice each"));
 			info.put("objects_explained_as", r.crops() ? "crops of a classifier's input (crop_context " + crop_context + " px)"
 				: "regions of the segmentation output (region_score " + reduce.key() + ")");
@@ -187,7 +217,39 @@ public abstract class AttributionCommand extends ContextCommand {
 			}
 		}
 		// every result records the score it explains, first among its parameters
-		return result.withParameter("score", kind.key());
+		return perChannel(result, network).withParameter("score", kind.key());
+	}
+
+	/**
+	 * A map with one slice per input channel gets the channels' names (the sidecar's channel_names, else
+	 * ImageJ's channel labels) and a table of each channel's attribution mass.
+	 */
+	private Attribution perChannel(final Attribution a, final Network network) {
+		final int channels = image.getType() == ImagePlus.COLOR_RGB ? 3 : image.getNChannels();
+		final boolean perChannelMap = "true".equals(a.parameters().get(Options.PER_CHANNEL)) ||
+			a.method().equals(io.github.explainij.method.perturbation.ChannelAblation.NAME);
+		final int dims = a.map().numDimensions();
+		if (!perChannelMap || channels < 2 || resultsTable != null || a.map().dimension(dims - 1) != channels) return a;
+		final List<String> names = channelNames(network, channels);
+		resultsTable = ResultTables.channels(io.github.explainij.workflow.ChannelMass.of(a, names));
+		resultsTitle = CHANNEL_TABLE_TITLE;
+		final List<String> labels = new java.util.ArrayList<>();
+		for (final String n : names) labels.add(a.method().equals(io.github.explainij.method.perturbation.ChannelAblation.NAME) ? n + " ablated" : n);
+		return a.withSliceLabels(labels);
+	}
+
+	/** The input channels' names: the sidecar's channel_names, else the image's channel labels, else "channel k". */
+	private List<String> channelNames(final Network network, final int channels) {
+		if (network.spec().channelNames().size() == channels) return network.spec().channelNames();
+		final List<String> names = new java.util.ArrayList<>();
+		final boolean rgb = image.getType() == ImagePlus.COLOR_RGB;
+		for (int c = 1; c <= channels; c++) {
+			String label = rgb ? new String[] { "red", "green", "blue" }[c - 1]
+				: image.getStack().getShortSliceLabel(image.getStackIndex(c, image.getZ(), image.getT()));
+			if (label == null || label.isBlank() || names.contains(label)) label = "channel " + c;
+			names.add(label);
+		}
+		return names;
 	}
 
 	/** The objects of the chosen region, or null for the whole image. */
@@ -235,9 +297,12 @@ public abstract class AttributionCommand extends ContextCommand {
 		}
 	}
 
-	/** The per-object results table of the last run, or null when the whole image was explained. */
-	public ResultsTable objectTable() {
-		return objectTable;
+	/**
+	 * The results table of the last run: one row per object (objects were explained), or per input channel
+	 * (a per-channel map: which stain carries the attribution); null otherwise.
+	 */
+	public ResultsTable resultsTable() {
+		return resultsTable;
 	}
 
 	/** The result, or null when the command failed. */

@@ -68,6 +68,29 @@ public final class ImagePlusAdapter {
 		return fromPlanes(planes, w, h);
 	}
 
+	/**
+	 * Every channel of frame {@code t} (1-based) as a volume: one array per channel, each [Z, Y, X]
+	 * row-major (the image's slices are the depth), for a 3D model.
+	 *
+	 * @throws ExplainException for an empty or RGB image, or one with NaN / infinite pixels
+	 */
+	public static float[][] volumeAt(final ImagePlus imp, final int t) {
+		if (imp == null) throw new ExplainException("no image: open an image first");
+		if (imp.getType() == ImagePlus.COLOR_RGB) {
+			throw new ExplainException("the 3D model takes a grey-level Z stack; '" + imp.getTitle() + "' is RGB (Image > Type > 8-bit)");
+		}
+		final int w = imp.getWidth(), h = imp.getHeight(), d = imp.getNSlices(), n = w * h;
+		if (w <= 0 || h <= 0 || imp.getStackSize() == 0) throw new ExplainException("the image '" + imp.getTitle() + "' is empty");
+		final float[][] channels = new float[imp.getNChannels()][w * h * d];
+		for (int c = 0; c < channels.length; c++) {
+			for (int z = 0; z < d; z++) {
+				System.arraycopy(toFloat(imp.getStack().getProcessor(imp.getStackIndex(c + 1, z + 1, t))), 0, channels[c], z * n, n);
+			}
+		}
+		check(channels, imp.getTitle());
+		return channels;
+	}
+
 	private static float[] toFloat(final ImageProcessor ip) {
 		if (ip instanceof FloatProcessor) return ((float[]) ip.getPixels()).clone();
 		// Raw values: no calibration function, no display range scaling.

@@ -60,6 +60,11 @@ public final class Attribution {
 		return new Attribution(map, method, targetClass, targetName, score, logits, signed, p, results, sliceLabels);
 	}
 
+	/** The same result with its slices named (e.g. "z=1", "z=2", ... for a volume). */
+	public Attribution withSliceLabels(final List<String> labels) {
+		return new Attribution(map, method, targetClass, targetName, score, logits, signed, parameters, results, labels);
+	}
+
 	/** The same result with one more result value. */
 	public Attribution withResult(final String key, final String value) {
 		final Map<String, String> r = new LinkedHashMap<>(results);

@@ -7,9 +7,13 @@ package io.github.explainij.method;
  * and evaluations call methods through this type; a method never sees ImageJ, stacks, objects or
  * folders (the workflow layer loops over those).
  */
-@FunctionalInterface
 public interface AttributionMethod {
 
 	/** The attribution of the request's target, at the request's image size. */
 	Attribution explain(ExplainRequest request);
+
+	/** Whether the method explains volumes for 3D models ({@link ExplainRequest#isVolume()}). */
+	default boolean supportsVolumes() {
+		return false;
+	}
 }

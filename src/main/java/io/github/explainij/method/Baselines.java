@@ -28,6 +28,15 @@ public final class Baselines {
 
 	private Baselines() {}
 
+	/** The named baseline for the request's image (or volume: the blur is planar and refused there). */
+	public static float[] of(final String kind, final ExplainRequest request, final long seed) {
+		if (request.isVolume() && BLUR.equals(kind == null ? "" : kind.trim().toLowerCase())) {
+			throw new ExplainException("the blur baseline is planar; for a volume choose zero, mean or noise");
+		}
+		// a volume's slices are stacked planes for the per-channel statistics of mean and noise
+		return of(kind, request.pixels(), request.channels(), request.width(), request.height() * request.depth(), seed);
+	}
+
 	/** The named baseline for an image of {@code channels} planes of {@code w x h}. */
 	public static float[] of(final String kind, final float[] image, final int channels, final int w, final int h, final long seed) {
 		switch (kind == null ? "" : kind.trim().toLowerCase()) {

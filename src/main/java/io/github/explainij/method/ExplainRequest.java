@@ -28,6 +28,9 @@ public final class ExplainRequest {
 	private final int width;
 	private final int height;
 	private final int channels;
+	/** Z slices of a volume; 1 for an image. */
+	private final int depth;
+	private final boolean volume;
 	private final float[] pixels;
 	private final InputTransform transform;
 	private final Progress progress;
@@ -53,12 +56,39 @@ public final class ExplainRequest {
 	public ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final TargetSpec target,
 		final ScoreKind score, final Region region, final Progress progress)
 	{
-		this(network, image, ImagePlusAdapter.toChw(image), target, score, region, progress, null);
+		this(network, image, ImagePlusAdapter.toChw(image), 1, false, target, score, region, progress, null);
+		if (network.spec().isVolumetric()) {
+			throw new io.github.explainij.ExplainException("the model " + network.spec().name() + " takes volumes (sidecar axes " +
+				network.spec().axes() + "): explain a Z stack (its slices are the depth)");
+		}
 	}
 
-	private ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final float[] pixels,
-		final TargetSpec target, final ScoreKind score, final Region region, final Progress progress, final InputTransform transform)
+	/**
+	 * A request on a volume, for a volumetric model (sidecar {@code "axes": "bczyx"}).
+	 *
+	 * @param cdhw raw values, channel-major [C, D, H, W] (not copied: do not modify)
+	 */
+	public static ExplainRequest volume(final Network network, final float[] cdhw, final int width, final int height, final int depth,
+		final int channels, final TargetSpec target, final ScoreKind score, final Region region, final Progress progress)
 	{
+		if (!network.spec().isVolumetric()) {
+			throw new io.github.explainij.ExplainException("the model " + network.spec().name() + " takes 2D images; explain one plane, " +
+				"or use planes=all for every slice (a 3D model declares \"axes\": \"bczyx\" in its sidecar's input)");
+		}
+		if (network.spec().hasFixedSize() && (network.spec().height() != height || network.spec().width() != width)) {
+			throw new io.github.explainij.ExplainException("the 3D model " + network.spec().name() + " takes volumes of " + network.spec().width() +
+				"x" + network.spec().height() + " pixels per slice, and volumes are not resized: this one is " + width + "x" + height);
+		}
+		return new ExplainRequest(network, net.imglib2.img.array.ArrayImgs.floats(cdhw, width, height, depth, channels), cdhw, depth, true,
+			target, score, region, progress, null);
+	}
+
+	private ExplainRequest(final Network network, final RandomAccessibleInterval<FloatType> image, final float[] pixels, final int depth,
+		final boolean volume, final TargetSpec target, final ScoreKind score, final Region region, final Progress progress,
+		final InputTransform transform)
+	{
+		this.depth = depth;
+		this.volume = volume;
 		this.region = region;
 		this.progress = progress == null ? Progress.NONE : progress;
 		this.network = network;
@@ -67,13 +97,13 @@ public final class ExplainRequest {
 		this.score = score;
 		this.width = (int) image.dimension(0);
 		this.height = (int) image.dimension(1);
-		this.channels = image.numDimensions() > 2 ? (int) image.dimension(2) : 1;
+		this.channels = volume ? (int) image.dimension(3) : image.numDimensions() > 2 ? (int) image.dimension(2) : 1;
 		this.pixels = pixels;
 		if (transform != null) {
 			this.transform = transform;
 		}
 		else {
-			final int n = width * height;
+			final int n = width * height * depth;
 			final float[][] planes = new float[channels][];
 			for (int k = 0; k < channels; k++) planes[k] = java.util.Arrays.copyOfRange(pixels, k * n, (k + 1) * n);
 			this.transform = network.transformFor(planes);
@@ -90,8 +120,9 @@ public final class ExplainRequest {
 	public ExplainRequest withPixels(final float[] raw, final Progress progressOfPart) {
 		if (raw.length != pixels.length) throw new IllegalArgumentException(raw.length + " values for an image of " + pixels.length);
 		final float[] copy = raw.clone();
-		return new ExplainRequest(network, net.imglib2.img.array.ArrayImgs.floats(copy, width, height, channels), copy,
-			TargetSpec.index(targetClass()), score, region, progressOfPart, transform);
+		return new ExplainRequest(network, volume ? net.imglib2.img.array.ArrayImgs.floats(copy, width, height, depth, channels)
+			: net.imglib2.img.array.ArrayImgs.floats(copy, width, height, channels), copy, depth, volume, TargetSpec.index(targetClass()),
+			score, region, progressOfPart, transform);
 	}
 
 	public Network network() { return network; }
@@ -110,6 +141,35 @@ public final class ExplainRequest {
 	public int height() { return height; }
 
 	public int channels() { return channels; }
+
+	/** Z slices of a volume; 1 for an image. */
+	public int depth() { return depth; }
+
+	/** Whether this is a volume for a 3D model ([B, C, D, H, W]). */
+	public boolean isVolume() { return volume; }
+
+	/** Pixels (voxels) per channel: width x height x depth. */
+	public int voxels() { return width * height * depth; }
+
+	/** The network input's shape for {@code batch} images: [B, C, H, W], or [B, C, D, H, W] for a volume. */
+	public ai.djl.ndarray.types.Shape inputShape(final int batch) {
+		return volume ? new ai.djl.ndarray.types.Shape(batch, channels, depth, height, width)
+			: new ai.djl.ndarray.types.Shape(batch, channels, height, width);
+	}
+
+	/**
+	 * A map at the image's size from values in row-major order: [X, Y], or [X, Y, Z] for a volume; with
+	 * {@code slices} > 1 one more axis for them ([X, Y, N] / [X, Y, Z, N], values slice-major).
+	 */
+	public net.imglib2.img.array.ArrayImg<FloatType, ?> mapOf(final float[] values, final int slices) {
+		if (values.length != voxels() * slices) throw new IllegalArgumentException(values.length + " values for " + slices + " x " + voxels());
+		if (volume) {
+			return slices == 1 ? net.imglib2.img.array.ArrayImgs.floats(values, width, height, depth)
+				: net.imglib2.img.array.ArrayImgs.floats(values, width, height, depth, slices);
+		}
+		return slices == 1 ? net.imglib2.img.array.ArrayImgs.floats(values, width, height)
+			: net.imglib2.img.array.ArrayImgs.floats(values, width, height, slices);
+	}
 
 	/** Raw pixels, channel-major [C, H, W]; do not modify. */
 	public float[] pixels() { return pixels; }
@@ -140,7 +200,7 @@ public final class ExplainRequest {
 	private void computeScores() {
 		if (logits != null) return;
 		final boolean[] denseOutput = new boolean[1];
-		final float[] both = network.evaluate(pixels, new ai.djl.ndarray.types.Shape(1, channels, height, width), transform, out -> {
+		final float[] both = network.evaluate(pixels, inputShape(1), transform, out -> {
 			denseOutput[0] = out.getShape().dimension() > 2;
 			return ClassScore.classScores(out, ScoreKind.LOGIT, region).concat(ClassScore.classScores(out, score, region), 1);
 		});
@@ -180,7 +240,7 @@ public final class ExplainRequest {
 	/** The explained score for another raw image of the same shape [C, H, W] (one forward pass). */
 	public float targetScore(final float[] raw) {
 		final ClassScore t = targetFunction();
-		return network.evaluate(raw, new ai.djl.ndarray.types.Shape(1, channels, height, width), transform, t::score)[0];
+		return network.evaluate(raw, inputShape(1), transform, t::score)[0];
 	}
 
 	public String className(final int index) {

@@ -31,10 +31,10 @@ public final class SaliencyMap implements AttributionMethod {
 	public Attribution explain(final ExplainRequest request) {
 		final int target = request.targetClass();
 		final int c = request.channels(), h = request.height(), w = request.width();
-		final ScoreGradient g = request.network().scoreGradient(request.pixels(), new Shape(1, c, h, w), request.transform(),
+		final ScoreGradient g = request.network().scoreGradient(request.pixels(), request.inputShape(1), request.transform(),
 			request.targetFunction());
 		final float[] grad = g.gradient();
-		final int n = w * h;
+		final int n = request.voxels();
 		final float[] out;
 		if (perChannel) {
 			out = grad.clone();
@@ -46,7 +46,12 @@ public final class SaliencyMap implements AttributionMethod {
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("absolute", Boolean.toString(absolute));
 		params.put("per_channel", Boolean.toString(perChannel));
-		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), NAME, target,
+		return new Attribution(request.mapOf(out, perChannel ? c : 1), NAME, target,
 			request.className(target), g.scores()[0], request.logits(), !absolute, params).withPasses(2, 1); // the target pass + one gradient pass
+	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return true;
 	}
 }

@@ -46,13 +46,18 @@ public final class InputTransform {
 	}
 
 	/**
-	 * @param raw raw pixel values, shape [B, C, H, W], on the network's device
+	 * @param raw raw pixel values, shape [B, C, H, W] (or a volume [B, C, D, H, W], never resized), on the network's device
 	 * @return the network input [B, C, H', W'], where (H', W') is the model's fixed size if it has one
 	 */
 	public NDArray apply(final NDArray raw) {
-		final NDArray off = raw.getManager().create(offset, new Shape(1, channels, 1, 1));
-		final NDArray div = raw.getManager().create(divisor, new Shape(1, channels, 1, 1));
+		// [1, C, 1, 1] for images [B, C, H, W], [1, C, 1, 1, 1] for volumes [B, C, D, H, W]
+		final long[] perChannel = new long[raw.getShape().dimension()];
+		java.util.Arrays.fill(perChannel, 1);
+		perChannel[1] = channels;
+		final NDArray off = raw.getManager().create(offset, new Shape(perChannel));
+		final NDArray div = raw.getManager().create(divisor, new Shape(perChannel));
 		NDArray x = raw.sub(off).div(div);
+		if (raw.getShape().dimension() != 4) return x; // volumes are taken at their own size (Network.transformFor)
 		final long h = raw.getShape().get(2);
 		final long w = raw.getShape().get(3);
 		if (targetHeight > 0 && (h != targetHeight || w != targetWidth)) {

@@ -31,10 +31,38 @@ public final class ModelSpec {
 	private final Normalization normalization;
 	private final String camLayer;
 	private final Path sidecar;
+	private final String axes;
+	private final List<String> channelNames;
+
+	/** Axes of a planar model's input (bioimage.io's letters). */
+	public static final String AXES_PLANAR = "bcyx";
+	/** Axes of a volumetric model's input: the image's Z slices are its depth. */
+	public static final String AXES_VOLUME = "bczyx";
 
 	public ModelSpec(final String name, final List<String> classes, final int channels, final int height,
 		final int width, final Normalization normalization, final String camLayer, final Path sidecar)
 	{
+		this(name, classes, channels, height, width, normalization, camLayer, sidecar, AXES_PLANAR, List.of());
+	}
+
+	/**
+	 * @param axes {@link #AXES_PLANAR} or {@link #AXES_VOLUME}
+	 * @param channelNames names of the input channels (e.g. stains), or empty
+	 */
+	public ModelSpec(final String name, final List<String> classes, final int channels, final int height,
+		final int width, final Normalization normalization, final String camLayer, final Path sidecar, final String axes,
+		final List<String> channelNames)
+	{
+		if (!AXES_PLANAR.equals(axes) && !AXES_VOLUME.equals(axes)) {
+			throw new ExplainException("the sidecar's input axes must be \"" + AXES_PLANAR + "\" (2D images) or \"" + AXES_VOLUME +
+				"\" (3D volumes), not \"" + axes + "\"");
+		}
+		if (channels > 0 && !channelNames.isEmpty() && channelNames.size() != channels) {
+			throw new ExplainException("the sidecar names " + channelNames.size() + " channel(s) in channel_names but its input has " +
+				channels + " channel(s)");
+		}
+		this.axes = axes;
+		this.channelNames = List.copyOf(channelNames);
 		if ((height > 0) != (width > 0)) {
 			throw new ExplainException("the sidecar gives only one of input height and width: give both, or neither for a model that takes any size");
 		}
@@ -83,16 +111,22 @@ public final class ModelSpec {
 				for (final JsonElement c : o.getAsJsonArray("classes")) classes.add(c.getAsString());
 			}
 			int channels = 0, height = 0, width = 0;
+			String axes = AXES_PLANAR;
 			if (o.has("input")) {
 				final JsonObject in = o.getAsJsonObject("input");
 				channels = positiveInt(in, "channels", where);
 				height = positiveInt(in, "height", where);
 				width = positiveInt(in, "width", where);
+				if (in.has("axes")) axes = in.get("axes").getAsString().trim().toLowerCase(java.util.Locale.ROOT);
+			}
+			final List<String> channelNames = new ArrayList<>();
+			if (o.has("channel_names")) {
+				for (final JsonElement c : o.getAsJsonArray("channel_names")) channelNames.add(c.getAsString());
 			}
 			Normalization norm = Normalization.none();
 			if (o.has("normalize")) norm = parseNormalization(o.getAsJsonObject("normalize"), where);
 			final String cam = o.has("cam_layer") && !o.get("cam_layer").isJsonNull() ? o.get("cam_layer").getAsString() : null;
-			return new ModelSpec(name, classes, channels, height, width, norm, cam, source);
+			return new ModelSpec(name, classes, channels, height, width, norm, cam, source, axes, channelNames);
 		}
 		catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
 			throw new ExplainException(where + " does not parse (" + firstLine(e.getMessage()) +
@@ -155,6 +189,15 @@ public final class ModelSpec {
 	public int width() { return width; }
 
 	public boolean hasFixedSize() { return height > 0; }
+
+	/** The input's axes: {@link #AXES_PLANAR} or {@link #AXES_VOLUME}. */
+	public String axes() { return axes; }
+
+	/** Whether the model takes volumes [B, C, D, H, W] (the image's Z slices are the depth). */
+	public boolean isVolumetric() { return AXES_VOLUME.equals(axes); }
+
+	/** The sidecar's names of the input channels (e.g. stains), or an empty list. */
+	public List<String> channelNames() { return channelNames; }
 
 	public Normalization normalization() { return normalization; }
 

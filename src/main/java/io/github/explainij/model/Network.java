@@ -193,7 +193,9 @@ public final class Network implements AutoCloseable {
 				"or choose a model trained for " + planes.length + " channel(s).");
 		}
 		final double[][] affine = spec.normalization().affineFor(planes);
-		return new InputTransform(affine[0], affine[1], spec.height(), spec.width());
+		// a volumetric model takes the volume at its own size (ExplainRequest checks a fixed size)
+		return spec.isVolumetric() ? new InputTransform(affine[0], affine[1], 0, 0)
+			: new InputTransform(affine[0], affine[1], spec.height(), spec.width());
 	}
 
 	/**

@@ -156,7 +156,7 @@ class RegionCommandsTest extends CommandTestContext {
 			assertRelativeClose(expected, (float[]) a.getStack().getProcessor(o + 1).getPixels(), 1e-6, "object " + (o + 1));
 		}
 		final AttributionCommand command = (AttributionCommand) ((org.scijava.command.CommandModule) m).getCommand();
-		assertEquals(2, command.objectTable().size());
+		assertEquals(2, command.resultsTable().size());
 		assertTrue(a.getProp("objects_explained_as").contains("crops"));
 	}
 

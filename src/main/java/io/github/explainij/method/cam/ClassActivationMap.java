@@ -117,7 +117,7 @@ public abstract class ClassActivationMap implements AttributionMethod {
 		final int stage = featureStage(net, chosen);
 		final LayerActivations a = LayerActivations.at(request, stage, usesGradients(), name());
 		final float[] w = weights(a, request, target);
-		final int c = a.channels(), h = a.height(), wd = a.width(), n = h * wd;
+		final int c = a.channels(), h = a.height(), wd = a.width(), d = a.depth(), n = a.positions();
 		final boolean elementwise = w.length == c * n;
 		if (!elementwise && w.length != c) throw new IllegalStateException(name() + " gave " + w.length + " weights for " + c + " channels");
 		final float[] act = a.activations();
@@ -126,7 +126,9 @@ public abstract class ClassActivationMap implements AttributionMethod {
 			for (int i = 0; i < n; i++) layerMap[i] += (elementwise ? w[k * n + i] : w[k]) * act[k * n + i];
 		}
 		if (relu) for (int i = 0; i < n; i++) layerMap[i] = Math.max(0, layerMap[i]);
-		final float[] imageMap = Upsampling.bilinear(layerMap, h, wd, request.height(), request.width());
+		final float[] imageMap = request.isVolume()
+			? Upsampling.trilinear(layerMap, d, h, wd, request.depth(), request.height(), request.width())
+			: Upsampling.bilinear(layerMap, h, wd, request.height(), request.width());
 
 		final String layerName = net.layerNames().get(chosen);
 		final Map<String, String> params = new LinkedHashMap<>();
@@ -134,15 +136,17 @@ public abstract class ClassActivationMap implements AttributionMethod {
 		params.put("relu", Boolean.toString(relu));
 		params.putAll(variantParameters());
 		final Map<String, String> results = new LinkedHashMap<>();
-		results.put("layer_shape", String.format(Locale.ROOT, "%dx%dx%d (channels x height x width)", c, h, wd));
+		results.put("layer_shape", request.isVolume() ? String.format(Locale.ROOT, "%dx%dx%dx%d (channels x depth x height x width)", c, d, h, wd)
+			: String.format(Locale.ROOT, "%dx%dx%d (channels x height x width)", c, h, wd));
 		results.putAll(variantResults(a));
 		// for the benchmark: the target pass + the pass to the layer (and on, with backward when the variant needs gradients)
 		results.put("forward_passes", Integer.toString(2 + extraForwardPasses(a)));
 		results.put("backward_passes", usesGradients() ? "1" : "0");
 		final String className = request.className(target);
-		final Attribution atImage = new Attribution(ArrayImgs.floats(imageMap, request.width(), request.height()), name(), target,
+		final Attribution atImage = new Attribution(request.mapOf(imageMap, 1), name(), target,
 			className, a.score(), a.logits(), !relu, params, results, null);
-		final Attribution atLayer = new Attribution(ArrayImgs.floats(layerMap, wd, h), name(), target, className, a.score(),
+		final Attribution atLayer = new Attribution(d > 1 ? ArrayImgs.floats(layerMap, wd, h, d) : ArrayImgs.floats(layerMap, wd, h), name(),
+			target, className, a.score(),
 			a.logits(), !relu, params, results, null);
 		return new Maps(atImage, atLayer, layerName);
 	}

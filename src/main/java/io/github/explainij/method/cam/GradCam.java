@@ -23,7 +23,7 @@ public final class GradCam extends ClassActivationMap {
 
 	@Override
 	protected float[] weights(final LayerActivations a, final ExplainRequest request, final int target) {
-		final int c = a.channels(), n = a.height() * a.width();
+		final int c = a.channels(), n = a.positions();
 		final float[] g = a.gradients();
 		final float[] w = new float[c];
 		for (int k = 0; k < c; k++) {
@@ -32,5 +32,10 @@ public final class GradCam extends ClassActivationMap {
 			w[k] = (float) (s / n);
 		}
 		return w;
+	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return true;
 	}
 }

@@ -26,7 +26,7 @@ public final class GradCamPlusPlus extends ClassActivationMap {
 
 	@Override
 	protected float[] weights(final LayerActivations a, final ExplainRequest request, final int target) {
-		final int c = a.channels(), n = a.height() * a.width();
+		final int c = a.channels(), n = a.positions();
 		final float[] g = a.gradients();
 		final float[] act = a.activations();
 		final float[] w = new float[c];
@@ -44,5 +44,10 @@ public final class GradCamPlusPlus extends ClassActivationMap {
 			w[k] = (float) s;
 		}
 		return w;
+	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return true;
 	}
 }

@@ -21,6 +21,7 @@ public final class LayerActivations {
 	private final String layer;
 	private final int stage;
 	private final int channels;
+	private final int depth;
 	private final int height;
 	private final int width;
 	private final float[] activations;
@@ -35,9 +36,12 @@ public final class LayerActivations {
 	{
 		this.layer = layer;
 		this.stage = stage;
+		// [1, C, h, w], or [1, C, d, h, w] for a volume
+		final int dims = shape.dimension();
 		this.channels = (int) shape.get(1);
-		this.height = (int) shape.get(2);
-		this.width = (int) shape.get(3);
+		this.depth = dims == 5 ? (int) shape.get(2) : 1;
+		this.height = (int) shape.get(dims - 2);
+		this.width = (int) shape.get(dims - 1);
 		this.activations = activations;
 		this.gradients = gradients;
 		this.logits = logits;
@@ -62,11 +66,12 @@ public final class LayerActivations {
 		final Target target = request.targetFunction();
 		final float[] logits = request.logits();
 		return net.autograd((scope, collector) -> {
-			final NDArray raw = scope.create(request.pixels(), new Shape(1, request.channels(), request.height(), request.width()));
+			final NDArray raw = scope.create(request.pixels(), request.inputShape(1));
 			final NDArray input = request.transform().apply(raw);
 			final NDArray out = net.forwardLayers(input, 0, stage + 1, false);
-			if (out.getShape().dimension() != 4) {
-				throw new ExplainException(method + " needs a stage whose output is a feature map [B, C, h, w]; stage '" + layer +
+			if (out.getShape().dimension() != (request.isVolume() ? 5 : 4)) {
+				throw new ExplainException(method + " needs a stage whose output is a feature map " +
+					(request.isVolume() ? "[B, C, d, h, w]" : "[B, C, h, w]") + "; stage '" + layer +
 					"' outputs " + out.getShape() + ". Choose one of the convolutional stages " + featureMapStages(net) +
 					" (parameter layer)");
 			}
@@ -99,6 +104,12 @@ public final class LayerActivations {
 	public int stage() { return stage; }
 
 	public int channels() { return channels; }
+
+	/** The layer's own depth d (1 for images). */
+	public int depth() { return depth; }
+
+	/** Positions per channel: d x h x w. */
+	public int positions() { return depth * height * width; }
 
 	/** The layer's own height h. */
 	public int height() { return height; }

@@ -27,4 +27,9 @@ public final class LayerCam extends ClassActivationMap {
 		for (int i = 0; i < g.length; i++) w[i] = Math.max(0, g[i]);
 		return w;
 	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return true;
+	}
 }

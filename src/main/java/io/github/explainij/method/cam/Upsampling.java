@@ -20,6 +20,30 @@ public final class Upsampling {
 	}
 
 	/**
+	 * PyTorch's {@code F.interpolate(mode="trilinear", align_corners=False)} of a volume [d, h, w] to
+	 * [outD, outH, outW]: bilinear within each slice, then linear along z (the same 1-D weights).
+	 */
+	public static float[] trilinear(final float[] map, final int d, final int h, final int w, final int outD, final int outH,
+		final int outW)
+	{
+		final int plane = h * w, outPlane = outH * outW;
+		final float[][] slices = new float[d][];
+		for (int z = 0; z < d; z++) {
+			slices[z] = bilinear(java.util.Arrays.copyOfRange(map, z * plane, (z + 1) * plane), h, w, outH, outW);
+		}
+		final float[] wz = BilinearWeights.matrix(d, outD);
+		final float[] out = new float[outD * outPlane];
+		for (int z = 0; z < outD; z++) {
+			for (int k = 0; k < d; k++) {
+				final float weight = wz[z * d + k];
+				if (weight == 0) continue;
+				for (int i = 0; i < outPlane; i++) out[z * outPlane + i] += weight * slices[k][i];
+			}
+		}
+		return out;
+	}
+
+	/**
 	 * PyTorch's {@code nn.UpsamplingBilinear2d} (bilinear with {@code align_corners=True}), which
 	 * pytorch-grad-cam's ScoreCAM uses to bring activation channels to the network input's size.
 	 */

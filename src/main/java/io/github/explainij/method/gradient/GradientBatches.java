@@ -41,7 +41,7 @@ final class GradientBatches {
 	 * tensors live during the pass (a big image shrunk for a fixed-size model is held at full size).
 	 */
 	static int batchSize(final ExplainRequest request, final int requested, final int total) {
-		final long raw = (long) request.channels() * request.height() * request.width();
+		final long raw = (long) request.channels() * request.voxels();
 		final long atInput = request.network().spec().hasFixedSize()
 			? (long) request.channels() * request.network().spec().height() * request.network().spec().width() : raw;
 		return Batching.batchSize(requested, Math.max(raw, atInput), total);
@@ -55,15 +55,14 @@ final class GradientBatches {
 	static void run(final ExplainRequest request, final Target target, final int total, final int requested,
 		final SampleWriter writer, final GradientReader reader)
 	{
-		final int c = request.channels(), h = request.height(), w = request.width();
-		final int size = c * h * w;
+		final int size = request.channels() * request.voxels();
 		final int batch = batchSize(request, requested, total);
 		request.progress().step(0, total);
 		for (int start = 0; start < total; start += batch) {
 			final int b = Math.min(batch, total - start);
 			final float[] raw = new float[b * size];
 			for (int j = 0; j < b; j++) writer.write(start + j, raw, j * size);
-			final ScoreGradient g = request.network().scoreGradient(raw, new Shape(b, c, h, w), request.transform(), target);
+			final ScoreGradient g = request.network().scoreGradient(raw, request.inputShape(b), request.transform(), target);
 			final float[] gradient = g.gradient();
 			final float[] scores = g.scores();
 			for (int j = 0; j < b; j++) reader.read(start + j, raw, gradient, j * size, scores[j]);

@@ -24,9 +24,9 @@ final class GradientMaps {
 	static RandomAccessibleInterval<FloatType> image(final float[] chw, final ExplainRequest request, final boolean perChannel,
 		final boolean signed)
 	{
-		final int c = request.channels(), w = request.width(), h = request.height();
-		if (perChannel) return ArrayImgs.floats(chw, w, h, c);
-		return ArrayImgs.floats(signed ? ChannelMaps.sum(chw, c, w * h) : ChannelMaps.maxAbs(chw, c, w * h), w, h);
+		final int c = request.channels(), n = request.voxels();
+		if (perChannel) return request.mapOf(chw, c);
+		return request.mapOf(signed ? ChannelMaps.sum(chw, c, n) : ChannelMaps.maxAbs(chw, c, n), 1);
 	}
 
 	/** Numbers for the Info, reproducible across locales. */

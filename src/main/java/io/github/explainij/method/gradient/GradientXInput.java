@@ -46,4 +46,9 @@ public final class GradientXInput implements AttributionMethod {
 		return new Attribution(GradientMaps.image(product[0], request, perChannel, true), NAME, target, request.className(target),
 			score[0], request.logits(), true, params).withPasses(2, 1); // the target pass + one gradient pass
 	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return true;
+	}
 }

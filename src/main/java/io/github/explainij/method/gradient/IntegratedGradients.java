@@ -72,7 +72,7 @@ public final class IntegratedGradients implements AttributionMethod {
 		final int c = request.channels(), h = request.height(), w = request.width();
 		final float[] x = request.pixels();
 		final int size = x.length;
-		final float[] base = Baselines.of(baseline, x, c, w, h, seed);
+		final float[] base = Baselines.of(baseline, request, seed);
 		final float[] delta = new float[size];
 		for (int j = 0; j < size; j++) delta[j] = x[j] - base[j];
 		final double[] alphas = integration.alphas(steps), weights = integration.weights(steps);
@@ -108,5 +108,10 @@ public final class IntegratedGradients implements AttributionMethod {
 				.withResult("score_difference", GradientMaps.number(difference))
 				.withResult("completeness_gap", GradientMaps.number(sum - difference))
 				.withPasses(2 + steps, steps); // target and baseline passes + one gradient pass per step
+	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return true;
 	}
 }

@@ -240,4 +240,9 @@ public final class SmoothGrad implements AttributionMethod {
 				.withResult("noise_std", GradientMaps.number(generator.sigma()))
 				.withPasses(forward, backward); // the target pass + the wrapped method's passes on every noisy copy
 	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return wrapped == null || wrapped.supportsVolumes();
+	}
 }
