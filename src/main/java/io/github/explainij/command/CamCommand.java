@@ -17,7 +17,7 @@ public class CamCommand extends ClassActivationMapCommand {
 	private boolean relu = false;
 
 	@Override
-	protected ClassActivationMap method() {
+	public ClassActivationMap method() {
 		return new Cam(layer, relu);
 	}
 }

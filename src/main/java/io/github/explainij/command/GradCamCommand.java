@@ -17,7 +17,7 @@ public class GradCamCommand extends ClassActivationMapCommand {
 	private boolean relu = true;
 
 	@Override
-	protected ClassActivationMap method() {
+	public ClassActivationMap method() {
 		return new GradCam(layer, relu);
 	}
 }

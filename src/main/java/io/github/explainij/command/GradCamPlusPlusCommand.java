@@ -17,7 +17,7 @@ public class GradCamPlusPlusCommand extends ClassActivationMapCommand {
 	private boolean relu = true;
 
 	@Override
-	protected ClassActivationMap method() {
+	public ClassActivationMap method() {
 		return new GradCamPlusPlus(layer, relu);
 	}
 }

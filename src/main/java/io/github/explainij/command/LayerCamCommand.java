@@ -17,7 +17,7 @@ public class LayerCamCommand extends ClassActivationMapCommand {
 	private boolean relu = true;
 
 	@Override
-	protected ClassActivationMap method() {
+	public ClassActivationMap method() {
 		return new LayerCam(layer, relu);
 	}
 }

@@ -20,7 +20,7 @@ public class ScoreCamCommand extends ClassActivationMapCommand {
 	private int batch_size = 0;
 
 	@Override
-	protected ClassActivationMap method() {
+	public ClassActivationMap method() {
 		return new ScoreCam(layer, relu, batch_size);
 	}
 }
