@@ -30,6 +30,13 @@ public class OcclusionCommand extends AttributionCommand {
 	@Parameter(label = "Stride", min = "0", description = "step between window positions (in 'units'); at most the window size")
 	private double stride = 4;
 
+	@Parameter(label = "Window depth (slices, 3D models)", min = "1",
+		description = "for a 3D model: how many Z slices the occluding window spans (the window is a box); 1 for 2D images")
+	private int window_z = 1;
+
+	@Parameter(label = "Stride along Z (slices, 3D models)", min = "1", description = "for a 3D model: step between window positions along Z")
+	private int stride_z = 1;
+
 	@Parameter(label = "Units", choices = { Options.UNITS_PIXELS, Options.UNITS_CALIBRATED }, description = Options.UNITS_DESCRIPTION)
 	private String units = Options.UNITS_PIXELS;
 
@@ -49,7 +56,7 @@ public class OcclusionCommand extends AttributionCommand {
 	@Override
 	public OcclusionSensitivity method() {
 		return new OcclusionSensitivity(PixelUnits.toPixels(window, units, image, "window"), PixelUnits.toPixels(stride, units, image, "stride"),
-			Fill.parse(fill, fill_value, false), batch_size);
+			window_z, stride_z, Fill.parse(fill, fill_value, false), batch_size);
 	}
 
 	@Override
@@ -61,11 +68,17 @@ public class OcclusionCommand extends AttributionCommand {
 	}
 
 	private ImagePlus windowImage(final OcclusionSensitivity.Result r, final int stridePx) {
-		final ImagePlus out = new ImagePlus("Occlusion window map of " + image.getTitle(),
-			new FloatProcessor(r.columns(), r.rows(), r.windowMap()));
+		final ij.ImageStack stack = new ij.ImageStack(r.columns(), r.rows());
+		final int plane = r.columns() * r.rows();
+		for (int z = 0; z < r.layers(); z++) {
+			stack.addSlice(r.layers() == 1 ? null : "window z " + (z * stride_z + 1),
+				new FloatProcessor(r.columns(), r.rows(), java.util.Arrays.copyOfRange(r.windowMap(), z * plane, (z + 1) * plane)));
+		}
+		final ImagePlus out = new ImagePlus("Occlusion window map of " + image.getTitle(), stack);
 		final Calibration cal = image.getCalibration().copy();
 		cal.pixelWidth *= stridePx;
 		cal.pixelHeight *= stridePx;
+		cal.pixelDepth *= stride_z;
 		out.setCalibration(cal);
 		out.setProp("content", "probability of the target class with the window at each position (Zeiler & Fergus 2014)");
 		out.setProp("stride_px", Integer.toString(stridePx));

@@ -34,6 +34,8 @@ public final class OcclusionSensitivity implements AttributionMethod {
 
 	private final int window;
 	private final int stride;
+	private final int windowZ;
+	private final int strideZ;
 	private final Fill fill;
 	private final int batchSize;
 
@@ -43,6 +45,23 @@ public final class OcclusionSensitivity implements AttributionMethod {
 	 * @param batchSize occluded images per forward pass, 0 = automatic
 	 */
 	public OcclusionSensitivity(final int window, final int stride, final Fill fill, final int batchSize) {
+		this(window, stride, 1, 1, fill, batchSize);
+	}
+
+	/**
+	 * Cubic (box) windows for volumes: {@code window} x {@code window} in the plane, {@code windowZ}
+	 * slices deep, moved by {@code stride} in the plane and {@code strideZ} along z. For images the z
+	 * window and stride are 1.
+	 */
+	public OcclusionSensitivity(final int window, final int stride, final int windowZ, final int strideZ, final Fill fill,
+		final int batchSize)
+	{
+		if (windowZ < 1) throw new ExplainException("window_z must be at least 1 slice, not " + windowZ);
+		if (strideZ < 1 || strideZ > windowZ) {
+			throw new ExplainException("stride_z must be between 1 and window_z (" + windowZ + " slices), not " + strideZ);
+		}
+		this.windowZ = windowZ;
+		this.strideZ = strideZ;
 		if (window < 1) throw new ExplainException("window must be at least 1 pixel, not " + window);
 		if (stride < 1) throw new ExplainException("stride must be at least 1 pixel, not " + stride);
 		if (stride > window) {
@@ -73,17 +92,22 @@ public final class OcclusionSensitivity implements AttributionMethod {
 		private final float[] windowMap;
 		private final int columns;
 		private final int rows;
+		private final int layers;
 
-		Result(final Attribution attribution, final float[] windowMap, final int columns, final int rows) {
+		Result(final Attribution attribution, final float[] windowMap, final int columns, final int rows, final int layers) {
 			this.attribution = attribution;
 			this.windowMap = windowMap;
 			this.columns = columns;
 			this.rows = rows;
+			this.layers = layers;
 		}
+
+		/** Window positions along z (1 for an image). */
+		public int layers() { return layers; }
 
 		public Attribution attribution() { return attribution; }
 
-		/** The target's probability with the window at (column, row): index row * columns + column. */
+		/** The target's probability with the window at (column, row, layer): index (layer * rows + row) * columns + column. */
 		public float[] windowMap() { return windowMap.clone(); }
 
 		public int columns() { return columns; }
@@ -97,28 +121,37 @@ public final class OcclusionSensitivity implements AttributionMethod {
 	}
 
 	public Result explainWithWindows(final ExplainRequest request) {
-		final int c = request.channels(), h = request.height(), w = request.width();
+		final int c = request.channels(), h = request.height(), w = request.width(), d = request.depth();
 		if (window > w || window > h) {
 			throw new ExplainException("the window (" + window + " px) is larger than the image (" + w + "x" + h + "); choose a smaller window");
 		}
+		if (windowZ > d) {
+			throw new ExplainException("window_z (" + windowZ + " slices) is deeper than the " + (request.isVolume() ? "volume (" + d +
+				" slices)" : "image (a 2D image is 1 slice deep)") + "; choose a smaller window_z");
+		}
+		if (request.isVolume() && fill.kind().equals(Fill.BLUR)) {
+			throw new ExplainException("the blur fill is planar; for a volume choose zero, mean or value");
+		}
 		final int target = request.targetClass();
 		final float[] pixels = request.pixels();
-		final float[] fillImage = fill.image(pixels, c, w, h, null);
-		final int columns = positions(w, window, stride), rows = positions(h, window, stride);
-		final int total = columns * rows;
+		// slices are stacked planes for the fills of a volume (zero, mean, value)
+		final float[] fillImage = fill.image(pixels, c, w, h * d, null);
+		final int columns = positions(w, window, stride), rows = positions(h, window, stride), layers = positions(d, windowZ, strideZ);
+		final int total = columns * rows * layers;
 		final float base = request.targetScore();
-		final double[] sum = new double[w * h];
-		final int[] count = new int[w * h];
+		final int plane = w * h, n = plane * d;
+		final double[] sum = new double[n];
+		final int[] count = new int[n];
 		final float[] windowMap = new float[total];
-		final int n = w * h;
 		final BatchedScores.Sampler sampler = (index, buffer, offset) -> {
 			System.arraycopy(pixels, 0, buffer, offset, pixels.length);
-			final int x0 = index % columns * stride, y0 = index / columns * stride;
-			final int x1 = Math.min(w, x0 + window), y1 = Math.min(h, y0 + window);
+			final int[] box = box(index, columns, rows, w, h, d);
 			for (int k = 0; k < c; k++) {
-				for (int y = y0; y < y1; y++) {
-					final int row = k * n + y * w;
-					System.arraycopy(fillImage, row + x0, buffer, offset + row + x0, x1 - x0);
+				for (int z = box[4]; z < box[5]; z++) {
+					for (int y = box[2]; y < box[3]; y++) {
+						final int row = k * n + z * plane + y * w;
+						System.arraycopy(fillImage, row + box[0], buffer, offset + row + box[0], box[1] - box[0]);
+					}
 				}
 			}
 		};
@@ -127,12 +160,13 @@ public final class OcclusionSensitivity implements AttributionMethod {
 				final int index = first + i;
 				windowMap[index] = probabilities[i];
 				final double drop = (double) base - scores[i];
-				final int x0 = index % columns * stride, y0 = index / columns * stride;
-				final int x1 = Math.min(w, x0 + window), y1 = Math.min(h, y0 + window);
-				for (int y = y0; y < y1; y++) {
-					for (int x = x0; x < x1; x++) {
-						sum[y * w + x] += drop;
-						count[y * w + x]++;
+				final int[] box = box(index, columns, rows, w, h, d);
+				for (int z = box[4]; z < box[5]; z++) {
+					for (int y = box[2]; y < box[3]; y++) {
+						for (int x = box[0]; x < box[1]; x++) {
+							sum[z * plane + y * w + x] += drop;
+							count[z * plane + y * w + x]++;
+						}
 					}
 				}
 			}
@@ -144,13 +178,28 @@ public final class OcclusionSensitivity implements AttributionMethod {
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("window", Integer.toString(window));
 		params.put("stride", Integer.toString(stride));
+		if (request.isVolume()) {
+			params.put("window_z", Integer.toString(windowZ));
+			params.put("stride_z", Integer.toString(strideZ));
+		}
 		params.put("fill", fill.toString());
 		params.put("batch_size", batchSize == 0 ? "auto (" + batch + ")" : Integer.toString(batchSize));
 		final Map<String, String> results = new LinkedHashMap<>();
-		results.put("window_positions", columns + "x" + rows);
+		results.put("window_positions", columns + "x" + rows + (request.isVolume() ? "x" + layers : ""));
 		results.put("forward_passes", Integer.toString(total + 1));
-		final Attribution a = new Attribution(ArrayImgs.floats(map, w, h), NAME, target, request.className(target), base,
+		final Attribution a = new Attribution(request.mapOf(map, 1), NAME, target, request.className(target), base,
 			request.logits(), true, params, results, null);
-		return new Result(a, windowMap, columns, rows);
+		return new Result(a, windowMap, columns, rows, layers);
+	}
+
+	/** Window {@code index}'s box (x-major within y within z): x0, x1, y0, y1, z0, z1 (exclusive ends, cut at the border). */
+	private int[] box(final int index, final int columns, final int rows, final int w, final int h, final int d) {
+		final int x0 = index % columns * stride, y0 = index / columns % rows * stride, z0 = index / (columns * rows) * strideZ;
+		return new int[] { x0, Math.min(w, x0 + window), y0, Math.min(h, y0 + window), z0, Math.min(d, z0 + windowZ) };
+	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return true;
 	}
 }
