@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference fixtures computed with the REAL Captum, Zennit and pytorch-grad-cam libraries.
 
-    EXPLAINIJ_PYLIB=/work/pylib /usr/bin/python3 src/test/python/make_library_fixtures.py [--survey]
+    EXPLAINIJ_PYLIB=/work/pylib /usr/bin/python3 src/test/python/make_library_fixtures.py [--diagnose | --survey]
 
 The other make_*_fixtures.py scripts re-implement the libraries' definitions in plain PyTorch; this
 one calls the libraries themselves, so the Java tests check Explain-IJ against both (the plain
@@ -44,7 +44,12 @@ The model as the user sees it is normalization -> (bilinear resize) -> network (
   Gaussians (make_gradient_fixtures.JavaRandom), so both see the same noisy images; the sampling,
   averaging and nt_type arithmetic are Captum's.
 
---survey additionally prints, for seeded random (untrained) conv-ReLU-MaxPool networks that no
+--diagnose prints, for cells-gap on foci_003 (zero baseline), which gradient Captum's DeepLift ReLU rule receives
+from the max-pooling after it: in the stock model the ordinary max-pool gradient (the tensor hook on the ReLU's
+output runs before the max-pool's hook on that same tensor has replaced it by the max-pool rule's multipliers);
+with a Clone() after each ReLU, the max-pool rule's multipliers. It writes nothing.
+
+--survey prints, for seeded random (untrained) conv-ReLU-MaxPool networks that no
 Explain-IJ test was written against, how far stock Captum DeepLift and Zennit's default ZPlus are
 from Explain-IJ's definitions (computed with the cloned-ReLU Captum / zero_params='bias' Zennit,
 which the fixtures show equal Explain-IJ). It writes nothing.
@@ -447,6 +452,42 @@ def grad_cam_library(case, layer, which=("grad-cam-pp", "layer-cam", "score-cam"
         pytorch_grad_cam.base_cam.scale_cam_image = scale
 
 
+# ---------------------------------------------------------------- why stock DeepLift differs
+
+def diagnose():
+    """Records, inside Captum's own DeepLift rules, the grad_output each ReLU rule receives and the ordinary
+    gradient / rule multipliers of the max-pooling that follows it."""
+    import captum.attr._core.deep_lift as dl
+    case = Case("gap_foci", "models/cells-gap.pt", 3, "logit", image_rel="sample-data/cells/images/foci_003.tif")
+    seen = {}
+    relu_rule, pool_rule = dl.SUPPORTED_NON_LINEAR[nn.ReLU], dl.SUPPORTED_NON_LINEAR[nn.MaxPool2d]
+
+    def relu(module, inputs, outputs, grad_input, grad_output, eps=1e-10):
+        seen.setdefault(id(module), {})["relu_grad_output"] = grad_output.clone()
+        return relu_rule(module, inputs, outputs, grad_input, grad_output, eps)
+
+    def pool(module, inputs, outputs, grad_input, grad_output, eps=1e-10):
+        out = pool_rule(module, inputs, outputs, grad_input, grad_output, eps)
+        seen.setdefault(id(module), {}).update(ordinary=grad_input.clone(), rule=out.clone())
+        return out
+
+    dl.SUPPORTED_NON_LINEAR[nn.ReLU], dl.SUPPORTED_NON_LINEAR[nn.MaxPool2d] = relu, pool
+    try:
+        for kind, net in (("stock", case.net), ("Clone() after each ReLU", with_clones(case.net))):
+            seen.clear()
+            DeepLift(case.user_model(net=net)).attribute(case.x(), baselines=torch.zeros_like(case.x()), target=case.target)
+            layers = [m for m in net if not isinstance(m, Clone)]
+            for i, m in enumerate(layers):
+                if isinstance(m, nn.MaxPool2d) and isinstance(layers[i - 1], nn.ReLU):
+                    g, p = seen[id(layers[i - 1])]["relu_grad_output"], seen[id(m)]
+                    print("%s: the ReLU before max-pooling %d receives the ordinary max-pool gradient: %s; the max-pool "
+                          "rule's multipliers: %s (they differ by up to %.3g)" % (
+                              kind, i, torch.equal(g, p["ordinary"]), torch.equal(g, p["rule"]),
+                              float((p["rule"] - p["ordinary"]).abs().max())))
+    finally:
+        dl.SUPPORTED_NON_LINEAR[nn.ReLU], dl.SUPPORTED_NON_LINEAR[nn.MaxPool2d] = relu_rule, pool_rule
+
+
 # ---------------------------------------------------------------- survey on unseen networks
 
 def survey():
@@ -495,6 +536,9 @@ def main():
     torch.set_num_threads(1)
     if "--survey" in sys.argv:
         survey()
+        return
+    if "--diagnose" in sys.argv:
+        diagnose()
         return
     img = lambda name: "sample-data/cells/images/%s.tif" % name  # noqa: E731
     # 50x72 input to the fixed 64x64 model: crop rows 7..56, reflect-pad 4 columns (as the other scripts)
