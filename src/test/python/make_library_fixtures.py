@@ -242,6 +242,14 @@ def captum_saliency(case):
     case.add("captum", "InputXGradient(model).attribute(x, target)", "gradient-x-input", {"per_channel": True}, a)
 
 
+def captum_interior(case, alphas):
+    """Interior gradients: Captum's Saliency(abs=False) at alpha * x, one slice per alpha, summed over channels."""
+    m = case.user_model()
+    slices = [Saliency(m).attribute(case.x() * float(a), target=case.target, abs=False)[0].sum(0) for a in alphas]
+    case.add("captum", "Saliency(model).attribute(alpha * x, target, abs=False).sum(channels) for alpha in %s" % list(alphas),
+             "interior-gradients", {"alphas": ",".join(repr(float(a)) for a in alphas), "absolute": False}, torch.stack(slices))
+
+
 class JavaNoise:
     """torch.normal(0, stdev) -> stdev * java.util.Random(seed).nextGaussian() stream, sample after sample,
     channel-major (Explain-IJ's GaussianNoise), for the duration of one NoiseTunnel call."""
@@ -549,6 +557,7 @@ def main():
     c = Case("gap_foci", "models/cells-gap.pt", 3, "logit", image_rel=img("foci_003"))
     captum_saliency(c)
     captum_noise_tunnel(c, 8, 0.15, 1)
+    captum_interior(c, [0.25, 0.5, 0.75, 1.0])
     captum_ig(c, "zero", "gausslegendre", 50)
     captum_occlusion(c, 16, 8, "zero")
     captum_guided(c)
@@ -598,6 +607,7 @@ def main():
     c = Case("bn_resized", "models/cells-bn.pt", 1, "logit", raw=resized)
     captum_saliency(c)
     captum_noise_tunnel(c, 6, 0.1, 3)
+    captum_interior(c, [0.0, 0.1, 0.55, 1.0])
     captum_ig(c, "zero", "riemann_left", 24)
     captum_occlusion(c, 10, 6, "blur")
     captum_guided(c)
@@ -611,6 +621,7 @@ def main():
     c = Case("rgb_tiny", "src/test/resources/models/tiny-rgb.pt", 1, "logit", raw=rgb)
     captum_saliency(c)
     captum_noise_tunnel(c, 5, 0.1, 7)
+    captum_interior(c, [0.02, 0.5, 1.0])
     captum_ig(c, "zero", "riemann_middle", 10)
     captum_occlusion(c, 10, 4, "zero")
     captum_guided(c)
