@@ -218,7 +218,7 @@ class LibraryReferenceTest {
 	 */
 	@Test
 	void zennitDefaultZPlusAndAlphaBetaKeepTheBias() {
-		double smallest = Double.POSITIVE_INFINITY, largest = 0;
+		double smallest = Double.POSITIVE_INFINITY, largest = 0, smallestAb = Double.POSITIVE_INFINITY, largestAb = 0;
 		int checked = 0;
 		for (final String name : CASES) {
 			final LibraryFixture f = LibraryFixture.load(name);
@@ -232,11 +232,18 @@ class LibraryReferenceTest {
 					smallest = Math.min(smallest, d);
 					largest = Math.max(largest, d);
 				}
+				else {
+					smallestAb = Math.min(smallestAb, d);
+					largestAb = Math.max(largestAb, d);
+				}
 				checked++;
 			}
 		}
 		assertEquals(10, checked);
+		// the ranges the README quotes (max |Zennit default - Explain-IJ| / max |Explain-IJ|)
 		assertEquals(0.005, smallest, 0.001);
 		assertEquals(0.97, largest, 0.01);
+		assertEquals(0.11, smallestAb, 0.01);
+		assertEquals(1.02, largestAb, 0.01);
 	}
 }
