@@ -4,8 +4,9 @@ Interior Gradients), computed with PyTorch autograd on the SAVED TorchScript fil
 
     /usr/bin/python3 src/test/python/make_gradient_fixtures.py
 
-Writes src/test/resources/fixtures/gradient/*.json. Captum is not installed here; its definitions are
-re-implemented below in plain torch, each function saying which Captum class it reproduces:
+Writes src/test/resources/fixtures/gradient/*.json. Captum's definitions are re-implemented below in
+plain torch (a second check beside make_library_fixtures.py, which calls the real Captum), each
+function saying which Captum class it reproduces:
 
   InputXGradient     attribution = x * dS/dx                                  (multiply_by_inputs)
   NoiseTunnel(Saliency / InputXGradient), nt_type smoothgrad | smoothgrad_sq | vargrad:

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reference fixtures for Explain-IJ's relevance family: guided backpropagation,
 deconvnet, LRP and DeepLIFT, computed in plain PyTorch, independently of the
-Java code (Captum is not installable here; its definitions are reproduced and
-the Captum class is named at each one).
+Java code (Captum's definitions are reproduced and the Captum class is named at
+each one; make_library_fixtures.py calls the real Captum and Zennit as well).
 
     /usr/bin/python3 src/test/python/make_relevance_fixtures.py
 
@@ -39,8 +39,12 @@ size:
       Captum does, with full backward hooks: ReLU = Captum's `nonlinear`, MaxPool2d
       = Captum's `maxpool` (max_unpool2d of both halves' indices); the target of both
       halves is summed and backpropagated to the RAW batch; attribution =
-      (x - baseline) * grad of the input half. Baselines in raw space: zero, mean
-      (per channel), blur (separable Gaussian sigma 5, radius 15, clamped borders:
+      (x - baseline) * grad of the input half. Module hooks give every ReLU
+      the max-pool rule's multipliers from the max-pooling after it: this is
+      Captum with a Clone() after each ReLU. Stock Captum's tensor hooks let
+      the ReLU read the ordinary max-pool gradient instead and differ
+      (make_library_fixtures.py measures and commits both). Baselines in raw
+      space: zero, mean (per channel), blur (separable Gaussian sigma 5, radius 15, clamped borders:
       method/Baselines.java).
 """
 import collections

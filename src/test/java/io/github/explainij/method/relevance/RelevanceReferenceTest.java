@@ -20,10 +20,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Guided backpropagation, deconvnet, LRP (every rule) and DeepLIFT against independent PyTorch
  * references (src/test/python/make_relevance_fixtures.py: Captum's hook definitions on the rebuilt
- * modules, a layer-by-layer LRP, Captum's batched DeepLift): cells-gap (meanstd), cells-bn (BatchNorm,
- * Dropout, percentile, fixed size, also fed a 50x72 image through the resize), tiny-rgb (3 channels)
+ * modules, a layer-by-layer LRP, Captum's batched DeepLift with its rules as module hooks, which is Captum
+ * with a Clone() after each ReLU; stock Captum differs, see LibraryReferenceTest): cells-gap (meanstd), cells-bn
+ * (BatchNorm, Dropout, percentile, fixed size, also fed a 50x72 image through the resize), tiny-rgb (3 channels)
  * a bias-free net, and a net with a Tanh stage (kind "other", which guided backpropagation and deconvnet
- * pass with its ordinary gradient, as Captum's hooks touch only ReLUs).
+ * pass with its ordinary gradient, as Captum's hooks touch only ReLUs). The same methods against the real
+ * Captum and Zennit: {@link io.github.explainij.method.LibraryReferenceTest}.
  */
 class RelevanceReferenceTest {
 
