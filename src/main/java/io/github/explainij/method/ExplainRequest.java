@@ -157,6 +157,13 @@ public final class ExplainRequest {
 			: new ai.djl.ndarray.types.Shape(batch, channels, height, width);
 	}
 
+	/** A per-channel map, always with its channel axis: [X, Y, C], or [X, Y, Z, C] for a volume (values channel-major). */
+	public net.imglib2.img.array.ArrayImg<FloatType, ?> channelMap(final float[] values) {
+		if (values.length != voxels() * channels) throw new IllegalArgumentException(values.length + " values for " + channels + " x " + voxels());
+		return volume ? net.imglib2.img.array.ArrayImgs.floats(values, width, height, depth, channels)
+			: net.imglib2.img.array.ArrayImgs.floats(values, width, height, channels);
+	}
+
 	/**
 	 * A map at the image's size from values in row-major order: [X, Y], or [X, Y, Z] for a volume; with
 	 * {@code slices} > 1 one more axis for them ([X, Y, N] / [X, Y, Z, N], values slice-major).

@@ -46,7 +46,7 @@ public final class SaliencyMap implements AttributionMethod {
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("absolute", Boolean.toString(absolute));
 		params.put("per_channel", Boolean.toString(perChannel));
-		return new Attribution(request.mapOf(out, perChannel ? c : 1), NAME, target,
+		return new Attribution(perChannel ? request.channelMap(out) : request.mapOf(out, 1), NAME, target,
 			request.className(target), g.scores()[0], request.logits(), !absolute, params).withPasses(2, 1); // the target pass + one gradient pass
 	}
 

@@ -125,7 +125,8 @@ class SaliencyCommandTest {
 		final Module m = run(new ImagePlus("rgb", cp), TestData.testModel("tiny-rgb"), Map.of("per_channel", "true", "absolute", "false"));
 		final ImagePlus out = (ImagePlus) m.getOutput("attribution");
 		assertEquals(3, out.getStackSize());
-		assertEquals("channel 2", out.getStack().getSliceLabel(2));
+		// an RGB image's channels are named (the model's sidecar names none)
+		assertEquals("green", out.getStack().getSliceLabel(2));
 	}
 
 	// ---- bad input: a message, no output, the image as it was ----

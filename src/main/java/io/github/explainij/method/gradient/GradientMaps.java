@@ -25,7 +25,7 @@ final class GradientMaps {
 		final boolean signed)
 	{
 		final int c = request.channels(), n = request.voxels();
-		if (perChannel) return request.mapOf(chw, c);
+		if (perChannel) return request.channelMap(chw);
 		return request.mapOf(signed ? ChannelMaps.sum(chw, c, n) : ChannelMaps.maxAbs(chw, c, n), 1);
 	}
 

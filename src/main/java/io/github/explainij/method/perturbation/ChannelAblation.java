@@ -54,7 +54,7 @@ public final class ChannelAblation implements AttributionMethod {
 		}
 		results.put("forward_passes", Integer.toString(c + 1));
 		results.put("backward_passes", "0");
-		return new Attribution(request.mapOf(map, c), NAME, target, request.className(target), base, request.logits(), true,
+		return new Attribution(request.channelMap(map), NAME, target, request.className(target), base, request.logits(), true,
 			Map.of("fill", "channel mean"), results, labels);
 	}
 
