@@ -63,8 +63,11 @@ public final class CommandRunner {
 			module.resolveInput(name);
 		}
 		if (!left.isEmpty()) {
-			throw new ExplainException("unknown parameter(s) " + left.keySet() + " for " + info.getName() +
-				"; its parameters are " + ExplainCommands.userInputs(info).stream().map(ModuleItem::getName).toList());
+			final List<String> names = ExplainCommands.userInputs(info).stream().map(ModuleItem::getName).toList();
+			final String first = left.keySet().iterator().next();
+			throw new ExplainException((left.size() == 1 ? "unknown parameter --param " + first : "unknown parameters --param " +
+				String.join(", --param ", left.keySet())) + " for " + info.getName() + DidYouMean.hint(first, names, "--param ") +
+				" (java -jar explain-ij.jar " + info.getName() + " --help lists its parameters)");
 		}
 		try {
 			// Preprocessors inject services; postprocessors (display) are skipped: outputs are saved by the caller.
@@ -82,19 +85,21 @@ public final class CommandRunner {
 	}
 
 	private static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text) {
+		final String name = Main.spelled(item.getName());
 		if (item.getChoices() != null && !item.getChoices().isEmpty() && !item.getChoices().contains(text)) {
-			throw new ExplainException(item.getName() + " must be one of " + item.getChoices() + ", not '" + text + "'");
+			throw new ExplainException(name + " must be one of " + item.getChoices() + ", not '" + text + "'" +
+				DidYouMean.hint(text, item.getChoices().stream().map(Object::toString).toList(), ""));
 		}
 		final Class<?> t = item.getType();
 		if (t == boolean.class || t == Boolean.class) {
 			if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-				throw new ExplainException(item.getName() + " must be true or false, not '" + text + "'");
+				throw new ExplainException(name + " must be true or false, not '" + text + "'");
 			}
 			return Boolean.parseBoolean(text.toLowerCase());
 		}
 		final Object value = convert.convert(text, t);
 		if (value == null) {
-			throw new ExplainException(item.getName() + " must be " + ExplainCommands.typeWord(item) + ", not '" + text + "'");
+			throw new ExplainException(name + " must be " + ExplainCommands.typeWord(item) + ", not '" + text + "'");
 		}
 		return value;
 	}
