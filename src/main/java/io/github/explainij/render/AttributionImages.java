@@ -48,7 +48,11 @@ public final class AttributionImages {
 			out.getProcessor().setLut(Heatmap.sequentialLut());
 			out.setDisplayRange(0, bound);
 		}
-		ColourBar.addTo(out, a.signed(), bound);
+		// the bar goes where it hides the least attribution (summed over slices)
+		final int plane = out.getWidth() * out.getHeight();
+		final float[] magnitude = new float[plane];
+		for (int i = 0; i < flat.length; i++) magnitude[i % plane] += Math.abs(flat[i]);
+		ColourBar.addTo(out, a.signed(), bound, magnitude);
 		final StringBuilder info = new StringBuilder("Explain-IJ attribution\n");
 		line(out, info, "method", a.method());
 		line(out, info, "source", sourceTitle);

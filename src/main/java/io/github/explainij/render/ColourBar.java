@@ -19,8 +19,9 @@ import java.util.Locale;
 /**
  * Colour bars with values, as ImageJ's <i>Analyze &gt; Tools &gt; Calibration Bar</i> draws them: a
  * vertical strip of the colour map, its maximum at the top, with the value of each tick beside it, on a
- * white box in the image's upper right corner, as overlay items (the pixels are not touched). A signed
- * bar says what its colours mean at its ends ("raises" / "lowers" the score).
+ * white box in a corner of the image, as overlay items (the pixels are not touched). The corner is the
+ * one where the box hides the least attribution (the upper right one when it is a tie). A signed bar
+ * says what its colours mean at its ends ("raises" / "lowers" the score) where the image is wide enough.
  */
 public final class ColourBar {
 
@@ -69,14 +70,20 @@ public final class ColourBar {
 		return l;
 	}
 
+	/** As {@link #addTo(ImagePlus, boolean, double, float[])}, in the upper right corner. */
+	public static void addTo(final ImagePlus image, final boolean signed, final double bound) {
+		addTo(image, signed, bound, null);
+	}
+
 	/**
 	 * Puts the bar on a result image's overlay (replacing an earlier bar), for the display range
-	 * {@code [-bound, bound]} (signed) or {@code [0, bound]}. Sizes follow the image, so the bar keeps
-	 * its proportions at any zoom.
+	 * {@code [-bound, bound]} (signed) or {@code [0, bound]}, in the corner where it covers the least of
+	 * {@code magnitude} (per pixel, row-major; null: the upper right corner). Sizes follow the image, so
+	 * the bar keeps its proportions at any zoom.
 	 */
-	public static void addTo(final ImagePlus image, final boolean signed, final double bound) {
+	public static void addTo(final ImagePlus image, final boolean signed, final double bound, final float[] magnitude) {
 		final int w = image.getWidth(), h = image.getHeight();
-		final int font = Math.max(5, Math.min(14, (int) Math.round(Math.min(w, h) / 11.0)));
+		final int font = Math.max(5, Math.min(14, (int) Math.round(Math.min(w, h) / 13.0)));
 		final int pad = Math.max(1, font / 4);
 		final int barW = Math.max(2, (int) Math.round(font * 0.7));
 		final Font f = new Font("SansSerif", Font.PLAIN, font);
@@ -87,9 +94,10 @@ public final class ColourBar {
 			labels = numbers(signed, bound);
 			textW = maxWidth(f, labels);
 		}
-		final int barH = Math.max(3 * font, (int) Math.round(0.45 * h));
+		final int barH = Math.max(3 * font, (int) Math.round(0.35 * h));
 		final int boxW = pad + barW + pad + textW + pad, boxH = pad + font / 2 + barH + font / 2 + pad;
-		final int x0 = Math.max(0, w - boxW - 1), y0 = 1;
+		final int[] corner = corner(magnitude, w, h, boxW, boxH);
+		final int x0 = corner[0], y0 = corner[1];
 		final Overlay overlay = image.getOverlay() == null ? new Overlay() : image.getOverlay();
 		for (int i = overlay.size() - 1; i >= 0; i--) {
 			if (NAME.equals(overlay.get(i).getName())) overlay.remove(i);
@@ -111,6 +119,31 @@ public final class ColourBar {
 			overlay.add(text);
 		}
 		image.setOverlay(overlay);
+	}
+
+	/**
+	 * The top left of a {@code boxW x boxH} box, 1 pixel from the border, in the corner where the sum of
+	 * {@code magnitude} under it is smallest; ties (and no magnitudes) go to upper right, upper left,
+	 * lower right, lower left, in that order.
+	 */
+	static int[] corner(final float[] magnitude, final int w, final int h, final int boxW, final int boxH) {
+		final int right = Math.max(0, w - boxW - 1), bottom = Math.max(0, h - boxH - 1);
+		final int[][] corners = { { right, Math.min(1, bottom) }, { Math.min(1, right), Math.min(1, bottom) }, { right, bottom },
+			{ Math.min(1, right), bottom } };
+		if (magnitude == null) return corners[0];
+		int[] best = corners[0];
+		double least = Double.POSITIVE_INFINITY;
+		for (final int[] c : corners) {
+			double sum = 0;
+			for (int y = c[1]; y < Math.min(h, c[1] + boxH); y++) {
+				for (int x = c[0]; x < Math.min(w, c[0] + boxW); x++) sum += Math.abs(magnitude[y * w + x]);
+			}
+			if (sum < least) { // strictly: a tie keeps the earlier corner
+				least = sum;
+				best = c;
+			}
+		}
+		return best;
 	}
 
 	/** The colour map as a vertical strip, its maximum at the top. */

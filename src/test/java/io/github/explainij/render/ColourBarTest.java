@@ -72,6 +72,25 @@ class ColourBarTest {
 	}
 
 	@Test
+	void barGoesWhereItHidesTheLeastAttribution() {
+		// 64x64, box 20x30: corners at x 43 (right) or 1 (left), y 1 (top) or 33 (bottom)
+		assertEquals(List.of(43, 1), List.of(ColourBar.corner(null, 64, 64, 20, 30)[0], ColourBar.corner(null, 64, 64, 20, 30)[1]));
+		final float[] m = new float[64 * 64];
+		assertEquals(43, ColourBar.corner(m, 64, 64, 20, 30)[0]); // a tie: upper right
+		m[5 * 64 + 50] = 1; // something in the upper right corner
+		int[] c = ColourBar.corner(m, 64, 64, 20, 30);
+		assertEquals(List.of(1, 1), List.of(c[0], c[1]));
+		m[5 * 64 + 5] = -2; // and more in the upper left: the lower right is free
+		c = ColourBar.corner(m, 64, 64, 20, 30);
+		assertEquals(List.of(43, 33), List.of(c[0], c[1]));
+		// on an image: the box is placed there
+		final ImagePlus image = new ImagePlus("map", new FloatProcessor(64, 64));
+		ColourBar.addTo(image, false, 1, m);
+		final Roi box = bar(image).get(0);
+		assertTrue(box.getBounds().x > 32 && box.getBounds().y > 20, box.getBounds().toString());
+	}
+
+	@Test
 	void sequentialBarRunsFromZeroToTheBound() {
 		final ImagePlus image = new ImagePlus("map", new FloatProcessor(64, 64));
 		ColourBar.addTo(image, false, 3e-4);
