@@ -133,4 +133,24 @@ class HeatmapTest {
 		assertEquals(0, flat[0] & 0xffffff);
 		assertTrue((flat[15] >> 16 & 0xff) > 150, "red channel where strong: " + Integer.toHexString(flat[15]));
 	}
+
+	@Test
+	void savedWithTheImageTheOverlayStaysClearWhereTheMapIsZero(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path tmp) {
+		final ImagePlus image = new ImagePlus("cells", new ByteProcessor(20, 10));
+		final float[] v = new float[200];
+		for (int i = 0; i < v.length; i++) v[i] = i % 20 < 10 ? 0 : 5;
+		Heatmap.addOverlay(image, v, false, "Saliency Map", 0.8);
+		final String file = tmp.resolve("cells.tif").toString();
+		assertTrue(new ij.io.FileSaver(image).saveAsTiff(file));
+		final ImagePlus back = ij.IJ.openImage(file);
+		final ij.gui.ImageRoi roi = (ij.gui.ImageRoi) back.getOverlay().get(0);
+		assertTrue(roi.getZeroTransparent());
+		assertEquals(0.8, roi.getOpacity(), 0.01);
+		// ImageJ's file keeps RGB only: the zero half is black, shown transparent; the strong half keeps its colour
+		final int[] px = (int[]) roi.getProcessor().getPixels();
+		assertEquals(0, px[0] & 0xffffff);
+		final LUT lut = Heatmap.sequentialLut();
+		assertEquals((lut.getRed(255) & 0xff) << 16 | (lut.getGreen(255) & 0xff) << 8 | lut.getBlue(255) & 0xff, px[15] & 0xffffff);
+		assertEquals(0, Heatmap.flatten(back).getProcessor().get(0) & 0xffffff); // the black cells show through
+	}
 }
