@@ -50,6 +50,10 @@ final class Demo {
 	static int run(final Context context, final String[] args, final PrintStream out) {
 		File outDir = new File("target/demo");
 		for (int i = 1; i < args.length; i++) {
+			if (args[i].equals("--help") || args[i].equals("-h")) {
+				out.println("usage: java -jar explain-ij.jar demo [--out DIR]   (default DIR: target/demo)");
+				return Main.OK;
+			}
 			if (args[i].equals("--out") && i + 1 < args.length) outDir = new File(args[++i]);
 			else throw new ExplainException("demo takes only --out DIR, not " + args[i] + DidYouMean.hint(args[i], List.of("--out"), ""));
 		}

@@ -123,6 +123,9 @@ class MainTest {
 		assertTrue(!s.contains("model_file"), s);
 		assertEquals("", err());
 		out.reset();
+		assertEquals(0, run("demo", "--help"));
+		assertEquals("usage: java -jar explain-ij.jar demo [--out DIR]   (default DIR: target/demo)", out.toString(StandardCharsets.UTF_8).strip());
+		out.reset();
 		assertEquals(0, run("--help"));
 		assertTrue(out.toString(StandardCharsets.UTF_8).contains("methods: cam, deconvnet, deeplift, grad-cam, grad-cam-pp"), out.toString());
 	}
