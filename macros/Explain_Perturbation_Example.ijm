@@ -30,7 +30,7 @@ run("RISE", "model_file=[" + model + "] target=predicted score=logit device=auto
 print("RISE: " + getTitle());
 
 selectImage(source);
-run("LIME", "model_file=[" + model + "] target=predicted score=logit device=auto segments=50 compactness=10 samples=1000 kernel_width=0.25 features=5 seed=0 fill=segment_mean fill_value=0 batch_size=0");
+run("LIME", "model_file=[" + model + "] target=predicted score=logit device=auto segments=50 compactness=0.5 samples=1000 kernel_width=0.25 features=5 seed=0 fill=segment_mean fill_value=0 batch_size=0");
 print("LIME top superpixels (label:weight): " + Property.get("top_superpixels"));
 
 // The value of key=value in a macro argument (values without spaces, or in [brackets]).

@@ -3,18 +3,19 @@
     mvn -q -B -DskipTests package && /usr/bin/python3 src/site/make_methods_gallery.py
 
 Runs `java -jar target/explain-ij.jar <method> ... --overlay` for every method that `list` shows
-(default parameters, the predicted class), then tiles the overlays with their names.
+(default parameters, the predicted class), then tiles the overlay figures as the command line writes them
+(each with its title, colour bar and legend), at their own size.
 """
 import os
 import subprocess
 import tempfile
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 MODEL = "models/cells-gap.pt"
 IMAGE = "sample-data/cells/images/mitotic_000.tif"
 OUT = "src/site/resources/images/methods-gallery.png"
-SCALE, PAD, LABEL, COLUMNS = 3, 6, 14, 6
+PAD, COLUMNS = 6, 4
 
 listing = subprocess.run(["java", "-jar", "target/explain-ij.jar", "list"], check=True, capture_output=True, text=True).stdout
 methods = [line.split()[0] for line in listing.splitlines() if line and not line[0].isspace()]
@@ -27,15 +28,12 @@ with tempfile.TemporaryDirectory() as tmp:
         if r.returncode != 0:
             print("skipped", m, r.stderr.strip())
             continue
-        tiles.append((m, Image.open(png).convert("RGB").resize((64 * SCALE, 64 * SCALE), Image.NEAREST)))
-size = 64 * SCALE
+        tiles.append((m, Image.open(png).convert("RGB")))
+tw = max(t.width for _, t in tiles)
+th = max(t.height for _, t in tiles)
 rows = (len(tiles) + COLUMNS - 1) // COLUMNS
-out = Image.new("RGB", (COLUMNS * (size + PAD) + PAD, rows * (size + PAD + LABEL) + PAD), "white")
-draw = ImageDraw.Draw(out)
+out = Image.new("RGB", (COLUMNS * (tw + PAD) + PAD, rows * (th + PAD) + PAD), "white")
 for i, (name, tile) in enumerate(tiles):
-    x = PAD + (i % COLUMNS) * (size + PAD)
-    y = PAD + (i // COLUMNS) * (size + PAD + LABEL)
-    draw.text((x, y), name, fill="black")
-    out.paste(tile, (x, y + LABEL))
+    out.paste(tile, (PAD + (i % COLUMNS) * (tw + PAD), PAD + (i // COLUMNS) * (th + PAD)))
 out.save(OUT, optimize=True)
 print("wrote", OUT, "with", len(tiles), "methods")

@@ -63,8 +63,11 @@ public final class CommandRunner {
 			module.resolveInput(name);
 		}
 		if (!left.isEmpty()) {
-			throw new ExplainException("unknown parameter(s) " + left.keySet() + " for " + info.getName() +
-				"; its parameters are " + ExplainCommands.userInputs(info).stream().map(ModuleItem::getName).toList());
+			final List<String> names = ExplainCommands.userInputs(info).stream().map(ModuleItem::getName).toList();
+			final String first = left.keySet().iterator().next();
+			throw new ExplainException((left.size() == 1 ? "unknown parameter --param " + first : "unknown parameters --param " +
+				String.join(", --param ", left.keySet())) + " for " + info.getName() + DidYouMean.hint(first, names, "--param ") +
+				" (java -jar explain-ij.jar " + info.getName() + " --help lists its parameters)");
 		}
 		try {
 			// Preprocessors inject services; postprocessors (display) are skipped: outputs are saved by the caller.
@@ -82,6 +85,7 @@ public final class CommandRunner {
 	}
 
 	private static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text) {
-		return ExplainCommands.convert(convert, item, text);
+		return ExplainCommands.convert(convert, item, text, Main.spelled(item.getName()),
+			choices -> DidYouMean.hint(text, choices, ""));
 	}
 }

@@ -5,6 +5,7 @@ import ij.ImagePlus;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.command.ExplainCommands;
+import io.github.explainij.render.Figures;
 import io.github.explainij.render.Heatmap;
 
 import org.scijava.Context;
@@ -23,22 +24,38 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code demo [--out DIR]}: explains shipped sample images with the shipped models and writes, per
- * model and image, the raw attribution (TIFF) and the overlay (PNG), plus {@code summary.csv}: the
- * prediction and the share of the saliency that falls on the ground-truth evidence mask. The shortcut
- * model puts its saliency on the scale bar, not on the cell: what explanations exist to catch.
+ * {@code demo [--out DIR]}: explains shipped sample images (the four classes, and two images of the
+ * shortcut set, whose mitotic cells carry a scale bar) with each shipped model, and writes
+ * <pre>
+ * DIR/overview.png                          every image, each model's prediction and saliency map with its colour bar
+ * DIR/summary.csv                           per model and image: prediction, share of saliency on the evidence (and scale bar)
+ * DIR/&lt;model&gt;/&lt;set&gt;_&lt;image&gt;_saliency.tif  the raw attribution
+ * DIR/&lt;model&gt;/&lt;set&gt;_&lt;image&gt;_overlay.png   the overlay figure (enlarged, colour bar, title)
+ * </pre>
+ * The shortcut model puts its saliency on the scale bar, not on the cell: what explanations exist to catch.
  */
 final class Demo {
 
-	private static final String[] CLASSES = { "interphase", "mitotic", "apoptotic", "foci" };
+	private static final String[] MODELS = { "cells-gap", "cells-bn", "cells-shortcut" };
+
+	/** {set, image name}: the four classes, then the shortcut set's mitotic image (with the bar) and an interphase one. */
+	private static final String[][] IMAGES = { { "cells", "interphase_000" }, { "cells", "mitotic_000" }, { "cells", "apoptotic_000" },
+		{ "cells", "foci_000" }, { "cells-shortcut", "mitotic_000" }, { "cells-shortcut", "interphase_000" } };
+
+	/** Panels of the overview: 64-pixel samples shown at 3x. */
+	private static final int PANEL = 192;
 
 	private Demo() {}
 
 	static int run(final Context context, final String[] args, final PrintStream out) {
 		File outDir = new File("target/demo");
 		for (int i = 1; i < args.length; i++) {
+			if (args[i].equals("--help") || args[i].equals("-h")) {
+				out.println("usage: java -jar explain-ij.jar demo [--out DIR]   (default DIR: target/demo)");
+				return Main.OK;
+			}
 			if (args[i].equals("--out") && i + 1 < args.length) outDir = new File(args[++i]);
-			else throw new ExplainException("demo takes only --out DIR\n" + Main.USAGE);
+			else throw new ExplainException("demo takes only --out DIR, not " + args[i] + DidYouMean.hint(args[i], List.of("--out"), ""));
 		}
 		final Path models = Main.repoFolder("models");
 		final Path samples = Main.repoFolder("sample-data");
@@ -47,23 +64,25 @@ final class Demo {
 		// share = fraction of the total |saliency| inside a mask; area = fraction of the image the mask covers.
 		// share / area above 1 means the model's saliency concentrates there.
 		rows.add("model,image,true_class,predicted_class,target_class,score,saliency_on_evidence,evidence_area,saliency_on_artefact,artefact_area,attribution,overlay");
-		int n = 0;
-		for (final String model : new String[] { "cells-gap", "cells-bn" }) {
-			for (final String cls : CLASSES) {
-				rows.add(explain(context, saliency, models.resolve(model + ".pt"), samples.resolve("cells"), cls + "_000", cls,
-					new File(outDir, model), out));
-				n++;
+		final List<List<Figures.Panel>> grid = new ArrayList<>();
+		for (final String[] setAndName : IMAGES) {
+			final Path set = samples.resolve(setAndName[0]);
+			final String name = setAndName[1];
+			final String trueClass = name.replaceAll("_\\d+$", "");
+			final List<Figures.Panel> row = new ArrayList<>();
+			row.add(Figures.panel(Main.openImage(set.resolve("images/" + name + ".tif").toFile()), null, PANEL, setAndName[0] + "/" + name,
+				"true class: " + trueClass));
+			for (final String model : MODELS) {
+				final ImagePlus image = Main.openImage(set.resolve("images/" + name + ".tif").toFile());
+				final Main.Result r = explain(context, saliency, models.resolve(model + ".pt"), set, name, trueClass, image,
+					new File(outDir, model), rows, out);
+				final String predicted = r.prop("predicted_name");
+				row.add(Figures.panel(image, r.prop("method"), PANEL, model, "predicted " + predicted + (predicted.equals(trueClass) ? "" : " (wrong)")));
 			}
-		}
-		// The shortcut model on shortcut images (with the scale bar) and on clean images of the same class.
-		for (final String set : new String[] { "cells-shortcut", "cells" }) {
-			for (final String image : new String[] { "mitotic_000", "interphase_000" }) {
-				rows.add(explain(context, saliency, models.resolve("cells-shortcut.pt"), samples.resolve(set), image,
-					image.replaceAll("_\\d+$", ""), new File(outDir, "cells-shortcut/" + set), out));
-				n++;
-			}
+			grid.add(row);
 		}
 		final File summary = new File(outDir, "summary.csv");
+		final File overview = new File(outDir, "overview.png");
 		try {
 			Files.createDirectories(outDir.toPath());
 			Files.write(summary.toPath(), rows, StandardCharsets.UTF_8);
@@ -71,29 +90,33 @@ final class Demo {
 		catch (final IOException e) {
 			throw new ExplainException("cannot write " + summary + ": " + e.getMessage());
 		}
-		out.println("demo: explained " + n + " images; outputs (TIFF attributions, PNG overlays, summary.csv) are in " +
+		Main.savePng(Figures.grid("Saliency (|d logit / d pixel|) of the predicted class, per model", grid,
+			Heatmap.legend(false) + "; clear where near zero; each map has its own scale. cells-shortcut learned the scale bar of its mitotic training images."),
+			overview);
+		out.println("demo: explained " + (rows.size() - 1) + " images; overview: " + overview.getAbsolutePath());
+		out.println("demo: outputs (overview.png, summary.csv, <model>/<set>_<image>_saliency.tif and _overlay.png) are in " +
 			outDir.getAbsolutePath());
 		return Main.OK;
 	}
 
-	private static String explain(final Context context, final CommandInfo info, final Path model, final Path set,
-		final String name, final String trueClass, final File dir, final PrintStream out)
+	private static Main.Result explain(final Context context, final CommandInfo info, final Path model, final Path set, final String name,
+		final String trueClass, final ImagePlus image, final File dir, final List<String> rows, final PrintStream out)
 	{
-		final File imageFile = set.resolve("images/" + name + ".tif").toFile();
-		final ImagePlus image = Main.openImage(imageFile);
 		final Main.Result r = Main.explain(context, info, image, model.toFile(), Map.of());
-		final File tif = new File(dir, name + "_saliency.tif");
-		final File png = new File(dir, name + "_overlay.png");
+		final String stem = set.getFileName() + "_" + name;
+		final File tif = new File(dir, stem + "_saliency.tif");
+		final File png = new File(dir, stem + "_overlay.png");
 		Main.save(r.attribution, tif);
-		Main.savePng(Heatmap.flatten(image), png);
+		Main.savePng(r.figure(image), png);
 		final float[] sal = (float[]) r.attribution.getProcessor().getPixels();
 		final String[] evidence = share(sal, set.resolve("masks/" + name + ".tif"));
 		final String[] artefact = share(sal, set.resolve("artefact-masks/" + name + ".tif"));
 		out.println(String.format(Locale.ROOT, "%-17s %-29s true %-10s predicted %-10s saliency on evidence %s (area %s)%s",
 			model.getFileName(), set.getFileName() + "/" + name, trueClass, r.prop("predicted_name"), evidence[0], evidence[1],
 			artefact[0].isEmpty() ? "" : ", on the scale bar " + artefact[0] + " (area " + artefact[1] + ")"));
-		return String.join(",", model.getFileName().toString(), set.getFileName() + "/" + name, trueClass, r.prop("predicted_name"),
-			r.prop("target_name"), r.prop("score_value"), evidence[0], evidence[1], artefact[0], artefact[1], tif.getPath(), png.getPath());
+		rows.add(String.join(",", model.getFileName().toString(), set.getFileName() + "/" + name, trueClass, r.prop("predicted_name"),
+			r.prop("target_name"), r.prop("score_value"), evidence[0], evidence[1], artefact[0], artefact[1], tif.getPath(), png.getPath()));
+		return r;
 	}
 
 	/** {share of total |saliency| inside a mask, share of the image the mask covers}; empty without a mask file. */

@@ -8,7 +8,7 @@ import io.github.explainij.ExplainException;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 import io.github.explainij.image.ImageFiles;
-import io.github.explainij.render.Heatmap;
+import io.github.explainij.render.Figures;
 
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -25,27 +25,38 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The headless command line:
  *
  * <pre>
- * java -jar explain-ij.jar &lt;method&gt; --model M.pt --image I.tif [--target N|name]
+ * java -jar explain-ij.jar &lt;method&gt; --model M.pt --image I.tif [--target N|name] [--device auto|cpu|gpu]
  *      [--out O.tif] [--overlay O.png] [--param key=value ...]
+ * java -jar explain-ij.jar &lt;method&gt; --help
  * java -jar explain-ij.jar demo [--out DIR]
  * java -jar explain-ij.jar list
  * </pre>
  *
  * Other image outputs of a command (e.g. a per-window map) are written beside {@code --out} as
  * {@code <out>_<output name>.tif}. Exit status 0 on success, 2 with a one-line reason on bad input, 1
- * on an unexpected failure.
+ * on an unexpected failure. Messages name options as they are typed here ({@code --model},
+ * {@code --param window=...}), and a mistyped name gets a "did you mean".
  */
 public final class Main {
 
 	static final int OK = 0;
 	static final int FAILED = 1;
 	static final int BAD_INPUT = 2;
+
+	/** The options of a method run, as typed. */
+	static final List<String> OPTIONS = List.of("--model", "--image", "--target", "--device", "--out", "--overlay", "--region", "--table",
+		"--planes", "--param", "--help");
+
+	/** Inputs that have their own option; every other input is a {@code --param}. */
+	private static final Map<String, String> OWN_OPTION = Map.of(Options.MODEL_FILE, "--model", Options.TARGET, "--target",
+		Options.DEVICE, "--device");
 
 	private Main() {}
 
@@ -56,22 +67,36 @@ public final class Main {
 	}
 
 	static final String USAGE = String.join("\n",
-		"usage: java -jar explain-ij.jar <method> --model M.pt --image I.tif [--target N|name]",
+		"usage: java -jar explain-ij.jar <method> --model M.pt --image I.tif [--target N|name] [--device auto|cpu|gpu]",
 		"                                [--out O.tif] [--overlay O.png] [--param key=value ...]",
 		"                                [--region R.tif [--table T.csv]] [--planes all]",
+		"       java -jar explain-ij.jar <method> --help   (the method's parameters, with their defaults)",
 		"       java -jar explain-ij.jar demo [--out DIR]",
 		"       java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] [--param key=value]",
-		"       java -jar explain-ij.jar list          (methods, their parameters and defaults)");
+		"       java -jar explain-ij.jar list              (every method with its parameters)");
+
+	/** The usage with the installed methods. */
+	static String usage(final Context context) {
+		return USAGE + "\nmethods: " + String.join(", ", methodNames(context));
+	}
+
+	private static List<String> methodNames(final Context context) {
+		return ExplainCommands.all(context.service(CommandService.class)).stream().map(CommandInfo::getName).toList();
+	}
+
+	private static boolean isHelp(final String arg) {
+		return arg.equals("-h") || arg.equals("--help") || arg.equals("help");
+	}
 
 	/** Runs the command line and returns the exit status (for tests: no System.exit). */
 	public static int run(final String[] args, final PrintStream out, final PrintStream err) {
-		if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
-			(args.length == 0 ? err : out).println(USAGE);
-			return args.length == 0 ? BAD_INPUT : OK;
-		}
 		try (Context context = new Context()) {
 			// Problems reach the user as one line on stderr (below), not also through the log.
 			context.service(LogService.class).setLevel(LogLevel.NONE);
+			if (args.length == 0 || isHelp(args[0])) {
+				(args.length == 0 ? err : out).println(usage(context));
+				return args.length == 0 ? BAD_INPUT : OK;
+			}
 			final String verb = args[0];
 			if (verb.equals("list")) return list(context, out);
 			if (verb.equals("demo")) return Demo.run(context, args, out);
@@ -96,9 +121,33 @@ public final class Main {
 			if (info.getDescription() != null) out.println("    " + info.getDescription());
 			for (final ModuleItem<?> item : ExplainCommands.userInputs(info)) {
 				if (item.getName().equals(Options.MODEL_FILE)) continue;
-				final Object def = defaultValue(context, info, item);
-				out.println(String.format("    --param %s=%s  (default: %s)", item.getName(), ExplainCommands.typeWord(item), def));
+				out.println("    " + parameterLine(context, info, item));
 			}
+		}
+		return OK;
+	}
+
+	/** {@code --param key=type  (default: value)  description}, or {@code --target text ...} for inputs with their own option. */
+	private static String parameterLine(final Context context, final CommandInfo info, final ModuleItem<?> item) {
+		final String own = OWN_OPTION.get(item.getName());
+		final String head = own != null ? own + " " + ExplainCommands.typeWord(item) : "--param " + item.getName() + "=" + ExplainCommands.typeWord(item);
+		final String description = item.getDescription() == null || item.getDescription().isEmpty() ? "" : "  " + item.getDescription();
+		return String.format("%s  (default: %s)%s", head, defaultValue(context, info, item), description);
+	}
+
+	/** {@code <method> --help}: what the method does, how to call it, and every parameter with its default. */
+	private static int help(final Context context, final CommandInfo info, final PrintStream out) {
+		out.println(info.getName() + ": " + info.getTitle() + "  (" + info.getMenuPath().getMenuString() + ")");
+		if (info.getDescription() != null) out.println("    " + info.getDescription());
+		out.println("usage: java -jar explain-ij.jar " + info.getName() + " --model M.pt --image I.tif [--target N|name] [--device auto|cpu|gpu]");
+		out.println("       [--out O.tif] [--overlay O.png] [--param key=value ...]");
+		out.println("    --model M.pt  a TorchScript classifier; its sidecar M.json (same name) gives classes and normalization");
+		out.println("    --image I.tif  the image to explain (its current plane, all channels)");
+		out.println("    --out O.tif  the raw 32-bit attribution (default: <image name>_" + info.getName() + ".tif in the current folder)");
+		out.println("    --overlay O.png  a figure: the image with the coloured map, enlarged, with a colour bar and a title");
+		for (final ModuleItem<?> item : ExplainCommands.userInputs(info)) {
+			if (item.getName().equals(Options.MODEL_FILE)) continue;
+			out.println("    " + parameterLine(context, info, item));
 		}
 		return OK;
 	}
@@ -106,6 +155,32 @@ public final class Main {
 	private static Object defaultValue(final Context context, final CommandInfo info, final ModuleItem<?> item) {
 		final Module m = context.service(org.scijava.module.ModuleService.class).createModule(info);
 		return m.getInput(item.getName());
+	}
+
+	/** How the command line spells an input: {@code --model}, {@code --target}, {@code --device}, else {@code --param name}. */
+	static String spelled(final String input) {
+		return OWN_OPTION.getOrDefault(input, "--param " + input);
+	}
+
+	/**
+	 * A command's message in the command line's words: a message that starts with an input's name (as
+	 * the commands' messages do: "window must be at least 1 pixel") names it as typed here, with the
+	 * value given ("--param window=0: window must be ..."); {@code model_file} becomes {@code --model}.
+	 */
+	static String inCliWords(final String message, final CommandInfo info, final Map<String, String> given) {
+		String m = message.replaceAll("\\bmodel_file\\b", "--model");
+		final List<String> names = new ArrayList<>();
+		for (final ModuleItem<?> item : ExplainCommands.userInputs(info)) names.add(item.getName());
+		names.sort((x, y) -> y.length() - x.length());
+		for (final String name : names) {
+			if (!m.startsWith(name) || m.length() > name.length() && (Character.isLetterOrDigit(m.charAt(name.length())) ||
+				m.charAt(name.length()) == '_')) continue;
+			final String value = given.get(name);
+			if (value == null) return spelled(name) + m.substring(name.length());
+			final String typed = OWN_OPTION.containsKey(name) ? spelled(name) + " " + value : spelled(name) + "=" + value;
+			return typed + ": " + m;
+		}
+		return m;
 	}
 
 	/** Parsed common options; {@code params} holds the rest by macro key. */
@@ -117,6 +192,7 @@ public final class Main {
 		File out;
 		File overlay;
 		File table;
+		boolean help;
 		final Map<String, String> params = new LinkedHashMap<>();
 		final List<String> positional = new ArrayList<>();
 
@@ -125,11 +201,19 @@ public final class Main {
 			a.method = args[0];
 			for (int i = 1; i < args.length; i++) {
 				final String arg = args[i];
+				if (arg.equals("--help") || arg.equals("-h")) {
+					a.help = true;
+					continue;
+				}
 				if (!arg.startsWith("--")) {
 					a.positional.add(arg);
 					continue;
 				}
-				if (i + 1 >= args.length) throw new ExplainException(arg + " needs a value\n" + USAGE);
+				if (!OPTIONS.contains(arg)) {
+					throw new ExplainException("unknown option " + arg + DidYouMean.hint(arg, OPTIONS, "") + " (java -jar explain-ij.jar " +
+						a.method + " --help lists the options)");
+				}
+				if (i + 1 >= args.length) throw new ExplainException(arg + " needs a value (java -jar explain-ij.jar " + a.method + " --help)");
 				final String value = args[++i];
 				switch (arg) {
 					case "--model": a.model = new File(value); break;
@@ -144,31 +228,41 @@ public final class Main {
 						break;
 					case "--table": a.table = new File(value); break;
 					case "--planes": a.params.put(Options.PLANES, value); break;
-					case "--param":
+					default: // --param
 						final int eq = value.indexOf('=');
 						if (eq <= 0) throw new ExplainException("--param takes key=value, not '" + value + "'");
 						a.params.put(value.substring(0, eq).trim(), value.substring(eq + 1).trim());
 						break;
-					default:
-						throw new ExplainException("unknown option " + arg + "\n" + USAGE);
 				}
 			}
-			if (!a.positional.isEmpty()) throw new ExplainException("unexpected argument(s) " + a.positional + "\n" + USAGE);
+			if (!a.positional.isEmpty()) {
+				throw new ExplainException("unexpected argument(s) " + a.positional + ": options are written --name value (java -jar explain-ij.jar " +
+					a.method + " --help)");
+			}
 			return a;
 		}
 	}
 
 	private static int method(final Context context, final String[] args, final PrintStream out) {
-		final Arguments a = Arguments.parse(args);
-		final CommandInfo info = ExplainCommands.byName(context.service(CommandService.class), a.method);
+		final CommandInfo info = ExplainCommands.byName(context.service(CommandService.class), args[0]);
 		if (info == null) {
-			throw new ExplainException("unknown method '" + a.method + "'; 'list' shows the methods");
+			final List<String> names = methodNames(context);
+			throw new ExplainException("unknown method '" + args[0] + "'" + DidYouMean.hint(args[0], names, "") + "; the methods are " +
+				String.join(", ", names));
 		}
-		if (a.model == null) throw new ExplainException("--model M.pt is required");
-		if (a.image == null) throw new ExplainException("--image I.tif is required");
+		final Arguments a = Arguments.parse(args);
+		if (a.help) return help(context, info, out);
+		if (a.model == null) throw new ExplainException("--model M.pt is required (java -jar explain-ij.jar " + info.getName() + " --help)");
+		if (a.image == null) throw new ExplainException("--image I.tif is required (java -jar explain-ij.jar " + info.getName() + " --help)");
 		final ImagePlus image = openImage(a.image);
-		final File tif = a.out != null ? a.out : new File(baseName(a.image) + "_" + a.method + ".tif");
-		final Result r = explain(context, info, image, a.model, a.params);
+		final File tif = a.out != null ? a.out : new File(baseName(a.image) + "_" + info.getName() + ".tif");
+		final Result r;
+		try {
+			r = explain(context, info, image, a.model, a.params);
+		}
+		catch (final ExplainException e) {
+			throw new ExplainException(inCliWords(e.getMessage(), info, a.params), e);
+		}
 		save(r.attribution, tif);
 		out.println(r.summary());
 		for (final Map.Entry<String, ImagePlus> extra : r.extras.entrySet()) {
@@ -188,7 +282,7 @@ public final class Main {
 			out.println("wrote " + a.table.getPath());
 		}
 		if (a.overlay != null) {
-			savePng(Heatmap.flatten(image), a.overlay);
+			savePng(r.figure(image), a.overlay);
 			out.println("wrote " + a.overlay.getPath());
 		}
 		return OK;
@@ -209,6 +303,13 @@ public final class Main {
 
 		String prop(final String key) {
 			return attribution.getProp(key);
+		}
+
+		/** The source image with this result's overlay as a figure: enlarged, titled, with its colour bar. */
+		ImagePlus figure(final ImagePlus source) {
+			return Figures.overlayFigure(source, prop("method"), attribution.getTitle(), String.format(Locale.ROOT,
+				"model %s; %s of %s: %s; predicted %s", prop("model_name"), prop("score"), prop("target_name"), prop("score_value"),
+				prop("predicted_name")));
 		}
 
 		String summary() {

@@ -288,12 +288,20 @@ public abstract class AttributionCommand extends ContextCommand {
 		};
 	}
 
+	/**
+	 * Refuses the run: the message is the cancel reason (what the command line, the ImageJ 1.x bridge and
+	 * tests read); a dialog shows it where there is a UI, and headless it goes to the log as a warning
+	 * (bad input is the user's to fix, not an error of the plugin; unexpected errors are logged as errors
+	 * in {@link #run()}).
+	 */
 	private void fail(final String message) {
 		attribution = null;
 		cancel(message);
-		log.error("Explain-IJ: " + message);
 		if (ui != null && !ui.isHeadless() && ui.getDefaultUI() != null) {
 			ui.showDialog(message, "Explain-IJ", DialogPrompt.MessageType.ERROR_MESSAGE);
+		}
+		else {
+			log.warn("Explain-IJ: " + message);
 		}
 	}
 

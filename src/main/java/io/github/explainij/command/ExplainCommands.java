@@ -122,19 +122,30 @@ public final class ExplainCommands {
 
 	/** A parameter's text converted to its field's type, with one clear line for a wrong value. */
 	public static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text) {
+		return convert(convert, item, text, item.getName(), choices -> "");
+	}
+
+	/**
+	 * @param name the parameter as the caller spells it (e.g. "--param window" on the command line)
+	 * @param hint a hint for a value outside the choices (e.g. "did you mean ..."), given the choices
+	 */
+	public static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text, final String name,
+		final java.util.function.Function<List<String>, String> hint)
+	{
 		if (item.getChoices() != null && !item.getChoices().isEmpty() && !item.getChoices().contains(text)) {
-			throw new ExplainException(item.getName() + " must be one of " + item.getChoices() + ", not '" + text + "'");
+			throw new ExplainException(name + " must be one of " + item.getChoices() + ", not '" + text + "'" +
+				hint.apply(item.getChoices().stream().map(Object::toString).toList()));
 		}
 		final Class<?> t = item.getType();
 		if (t == boolean.class || t == Boolean.class) {
 			if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-				throw new ExplainException(item.getName() + " must be true or false, not '" + text + "'");
+				throw new ExplainException(name + " must be true or false, not '" + text + "'");
 			}
 			return Boolean.parseBoolean(text.toLowerCase());
 		}
 		final Object value = convert.convert(text, t);
 		if (value == null) {
-			throw new ExplainException(item.getName() + " must be " + typeWord(item) + ", not '" + text + "'");
+			throw new ExplainException(name + " must be " + typeWord(item) + ", not '" + text + "'");
 		}
 		return value;
 	}

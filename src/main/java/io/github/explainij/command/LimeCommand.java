@@ -36,10 +36,11 @@ import java.util.Locale;
 public class LimeCommand extends AttributionCommand {
 
 	@Parameter(label = "Superpixels", min = "1", description = "approximate number of SLIC superpixels")
-	private int segments = 50;
+	private int segments = Slic.DEFAULT_SEGMENTS;
 
-	@Parameter(label = "Compactness", description = "SLIC compactness on intensities rescaled to [0, 1]; larger gives squarer superpixels")
-	private double compactness = 10;
+	@Parameter(label = "Compactness", description = "SLIC compactness on intensities rescaled to [0, 1] (1st to 99.8th percentile); " +
+		"0.5 follows cell outlines, larger gives squarer superpixels (10: a square grid)")
+	private double compactness = Slic.DEFAULT_COMPACTNESS;
 
 	@Parameter(label = "Samples", min = "2", description = "perturbed images (forward passes); the first is the image itself")
 	private int samples = 1000;

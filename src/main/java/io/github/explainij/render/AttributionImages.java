@@ -14,8 +14,8 @@ import java.util.Map;
 /** Turns an {@link Attribution} into the images a user sees: the raw 32-bit map and the overlay. */
 public final class AttributionImages {
 
-	/** Overlay opacity (0..1). */
-	public static final double OVERLAY_OPACITY = 0.55;
+	/** Overlay opacity (0..1) of the strongest attribution; weaker values are more transparent (see {@link Heatmap}). */
+	public static final double OVERLAY_OPACITY = 0.8;
 
 	private AttributionImages() {}
 
@@ -48,6 +48,11 @@ public final class AttributionImages {
 			out.getProcessor().setLut(Heatmap.sequentialLut());
 			out.setDisplayRange(0, bound);
 		}
+		// the bar goes where it hides the least attribution (summed over slices)
+		final int plane = out.getWidth() * out.getHeight();
+		final float[] magnitude = new float[plane];
+		for (int i = 0; i < flat.length; i++) magnitude[i % plane] += Math.abs(flat[i]);
+		ColourBar.addTo(out, a.signed(), bound, magnitude);
 		final StringBuilder info = new StringBuilder("Explain-IJ attribution\n");
 		line(out, info, "method", a.method());
 		line(out, info, "source", sourceTitle);
@@ -75,6 +80,8 @@ public final class AttributionImages {
 		}
 		for (final Map.Entry<String, String> r : a.results().entrySet()) line(out, info, r.getKey(), r.getValue());
 		for (final Map.Entry<String, String> c : context.entrySet()) line(out, info, c.getKey(), c.getValue());
+		line(out, info, "colours", Heatmap.legend(a.signed()) + "; the colour bar (overlay '" + ColourBar.NAME + "') saturates at " +
+			(a.signed() ? "+/-" : "") + ColourBar.label(bound) + ", the 99.5th percentile of |value|");
 		out.setProperty("Info", info.toString());
 		return out;
 	}

@@ -10,8 +10,20 @@ import ij.process.LUT;
 
 
 /**
- * Colour maps and overlays for attribution maps. Sequential maps (non-negative, e.g. |gradient|) use a
- * black-red-yellow-white ramp; signed maps a blue-transparent-red diverging map, symmetric about zero.
+ * Colour maps and overlays for attribution maps.
+ * <ul>
+ * <li>Sequential maps (non-negative, e.g. |gradient|, Grad-CAM) use matplotlib's <i>inferno</i>, cut at
+ * 85% of its range: perceptually uniform, luminance rising from black, readable by colour-blind
+ * viewers, and its brightest colour is a saturated amber (251, 190, 35), not white, so the strongest
+ * evidence stands out on a bright grey nucleus instead of vanishing into it. (Inferno's own top is a pale
+ * yellow-white; viridis' yellow would also do, but its blue low end reads as "negative" next to the
+ * diverging map.)</li>
+ * <li>Signed maps use blue (negative) - white (zero) - red (positive), symmetric about zero.</li>
+ * <li>Overlays are transparent where the attribution is near zero ({@link #TRANSPARENT_BELOW} of the
+ * display bound) and become more opaque with the magnitude, so the cells stay visible under weak
+ * evidence instead of under a pale wash. Signed overlays keep a saturated red or blue at every
+ * strength; only their opacity says how strong.</li>
+ * </ul>
  * The display range is robust (the 99.5th percentile of |value|), so a few extreme pixels do not wash
  * the map out; the raw image keeps every value.
  */
@@ -20,16 +32,33 @@ public final class Heatmap {
 	/** Share of the largest values that saturate the colour map. */
 	static final double SATURATION_PERCENTILE = 99.5;
 
+	/** |value| / display bound under which an overlay is fully transparent. */
+	public static final double TRANSPARENT_BELOW = 0.1;
+
+	/** |value| / display bound from which an overlay pixel has its full opacity. */
+	public static final double OPAQUE_FROM = 0.6;
+
+	/** Matplotlib's inferno at 0, 0.05, ..., 0.85 of its range (0xRRGGBB), interpolated linearly. */
+	private static final int[] INFERNO_TO_85 = { 0x000004, 0x07051b, 0x160b39, 0x2b0b57, 0x420a68, 0x550f6d, 0x6a176e, 0x7f1e6c,
+		0x932667, 0xa82e5f, 0xba3655, 0xcc4248, 0xdd513a, 0xea632a, 0xf37819, 0xf98c0a, 0xfca50a, 0xfbbe23 };
+
+	/** The overlay colours of signed maps: a saturated red for positive values, blue for negative ones. */
+	static final int POSITIVE = 0xe8251f, NEGATIVE = 0x2a6cf0;
+
 	private Heatmap() {}
 
-	/** black - red - yellow - white. */
+	/** Inferno, cut before its pale top (see the class comment). */
 	public static LUT sequentialLut() {
 		final byte[] r = new byte[256], g = new byte[256], b = new byte[256];
+		final int last = INFERNO_TO_85.length - 1;
 		for (int i = 0; i < 256; i++) {
-			final double t = i / 255.0;
-			r[i] = (byte) clamp255(t * 3 * 255);
-			g[i] = (byte) clamp255((t * 3 - 1) * 255);
-			b[i] = (byte) clamp255((t * 3 - 2) * 255);
+			final double pos = i / 255.0 * last;
+			final int k = Math.min(last - 1, (int) Math.floor(pos));
+			final double f = pos - k;
+			final int c0 = INFERNO_TO_85[k], c1 = INFERNO_TO_85[k + 1];
+			r[i] = (byte) clamp255((1 - f) * (c0 >> 16 & 0xff) + f * (c1 >> 16 & 0xff));
+			g[i] = (byte) clamp255((1 - f) * (c0 >> 8 & 0xff) + f * (c1 >> 8 & 0xff));
+			b[i] = (byte) clamp255((1 - f) * (c0 & 0xff) + f * (c1 & 0xff));
 		}
 		return new LUT(r, g, b);
 	}
@@ -51,6 +80,34 @@ public final class Heatmap {
 			}
 		}
 		return new LUT(r, g, b);
+	}
+
+	/** The LUT a map is shown with. */
+	public static LUT lut(final boolean signed) {
+		return signed ? divergingLut() : sequentialLut();
+	}
+
+	/**
+	 * The overlay colour of a value {@code t = value / bound}, as ARGB: alpha 0 where |t| is under
+	 * {@link #TRANSPARENT_BELOW}, rising linearly to 255 at {@link #OPAQUE_FROM}.
+	 */
+	public static int overlayArgb(final double t, final boolean signed, final LUT sequential) {
+		final double m = signed ? Math.abs(t) : Math.max(0, t);
+		final double a = Math.max(0, Math.min(1, (m - TRANSPARENT_BELOW) / (OPAQUE_FROM - TRANSPARENT_BELOW)));
+		final int alpha = (int) Math.round(255 * a);
+		if (alpha == 0) return 0;
+		final int rgb;
+		if (signed) rgb = t > 0 ? POSITIVE : NEGATIVE;
+		else {
+			final int index = clamp255(255 * t);
+			rgb = (sequential.getRed(index) & 0xff) << 16 | (sequential.getGreen(index) & 0xff) << 8 | (sequential.getBlue(index) & 0xff);
+		}
+		return alpha << 24 | rgb;
+	}
+
+	/** The legend of a map's colours, in plain words. */
+	public static String legend(final boolean signed) {
+		return signed ? "red raises the score, blue lowers it" : "brighter: larger attribution";
 	}
 
 	private static int clamp255(final double v) {
@@ -95,35 +152,34 @@ public final class Heatmap {
 	}
 
 	/**
-	 * Colours a map for overlaying: transparent where the attribution is (near) zero, opaque colour where
-	 * it is strong, so the cells stay visible underneath.
+	 * Colours a map for overlaying, as ARGB (see {@link #overlayArgb}): transparent where the attribution
+	 * is near zero, more opaque where it is strong, so the cells stay visible underneath.
 	 */
 	public static ColorProcessor colorize(final float[] values, final int width, final int height, final boolean signed) {
-		final double bound = displayBound(values);
-		final LUT lut = signed ? divergingLut() : sequentialLut();
-		final int[] rgb = new int[width * height];
-		for (int i = 0; i < rgb.length; i++) {
-			final double t = values[i] / bound;
-			final int index = signed ? clamp255(127.5 + 127.5 * t) : clamp255(255 * t);
-			// Weak evidence is left transparent (ImageRoi's zero-transparent mode) so structure shows through.
-			final boolean weak = signed ? Math.abs(t) < 0.1 : t < 0.1;
-			rgb[i] = weak ? 0 : (0xff & lut.getRed(index)) << 16 | (0xff & lut.getGreen(index)) << 8 | (0xff & lut.getBlue(index));
-			if (!weak && rgb[i] == 0) rgb[i] = 0x010101;
-		}
-		return new ColorProcessor(width, height, rgb);
+		return colorize(values, width, height, signed, displayBound(values));
+	}
+
+	static ColorProcessor colorize(final float[] values, final int width, final int height, final boolean signed, final double bound) {
+		final LUT sequential = sequentialLut();
+		final int[] argb = new int[width * height];
+		for (int i = 0; i < argb.length; i++) argb[i] = overlayArgb(values[i] / bound, signed, sequential);
+		final ColorProcessor cp = new ColorProcessor(width, height, argb);
+		cp.setColorModel(HeatmapRoi.ARGB);
+		return cp;
 	}
 
 	/**
-	 * Adds (or replaces) a semi-transparent heatmap named {@code name} on the image's overlay. The
-	 * pixels of the image are not touched; a macro removes it with {@code Overlay.removeRois(name)}.
+	 * Adds (or replaces) a heatmap named {@code name} on the image's overlay, with per-pixel transparency
+	 * (see {@link #overlayArgb}) times {@code opacity}. The pixels of the image are not touched; a macro
+	 * removes it with {@code Overlay.removeRois(name)}.
 	 */
 	public static ImageRoi addOverlay(final ImagePlus image, final float[] values, final boolean signed, final String name,
 		final double opacity)
 	{
-		final ImageRoi roi = new ImageRoi(0, 0, colorize(values, image.getWidth(), image.getHeight(), signed));
+		final double bound = displayBound(values);
+		final HeatmapRoi roi = new HeatmapRoi(colorize(values, image.getWidth(), image.getHeight(), signed, bound), signed, bound);
 		roi.setName(name);
 		roi.setOpacity(opacity);
-		roi.setZeroTransparent(true);
 		Overlay overlay = image.getOverlay();
 		if (overlay == null) overlay = new Overlay();
 		for (int i = overlay.size() - 1; i >= 0; i--) {

@@ -52,9 +52,10 @@ class MainTest {
 			ImagePlusAdapter.currentPlanes(IJ.openImage(image)), TargetSpec.index(1), ScoreKind.LOGIT);
 		assertRelativeClose(ImagePlusAdapter.toChw(new SaliencyMap(false, false).explain(r).map()), (float[]) written.getProcessor().getPixels(),
 			1e-6, "written map");
+		// the overlay is a figure: the 64x64 image enlarged 4x (256 px), a title above, the colour bar at the right
 		final ImagePlus overlay = IJ.openImage(png.toString());
 		assertEquals(ImagePlus.COLOR_RGB, overlay.getType());
-		assertEquals(64, overlay.getWidth());
+		assertTrue(overlay.getWidth() >= 256 + 40 && overlay.getHeight() >= 256 + 40, overlay.getWidth() + "x" + overlay.getHeight());
 		final String stdout = out.toString(StandardCharsets.UTF_8);
 		assertTrue(stdout.contains("target 1 (mitotic)"), stdout);
 	}
@@ -68,21 +69,65 @@ class MainTest {
 	}
 
 	@Test
-	void usageErrorsExitTwo() {
+	void usageErrorsExitTwoAndNameOptionsAsTyped() {
 		assertEquals(2, run());
+		assertTrue(err().contains("methods: cam, deconvnet, deeplift, grad-cam"), err());
+		err.reset();
 		assertEquals(2, run("no-such-method", "--model", "m.pt", "--image", "i.tif"));
-		assertTrue(err().contains("unknown method 'no-such-method'"), err());
+		assertTrue(err().startsWith("error: unknown method 'no-such-method'; the methods are cam, "), err());
 		err.reset();
-		assertEquals(2, run("saliency", "--model", TestData.model("cells-gap").toString(), "--image",
-			TestData.sample("cells", "foci_001").toString(), "--param", "score=odds"));
-		assertTrue(err().contains("score must be one of [logit, probability], not 'odds'"), err());
+		// a typo gets a suggestion: method, option, parameter and choice
+		assertEquals(2, run("salency", "--model", "m.pt", "--image", "i.tif"));
+		assertTrue(err().startsWith("error: unknown method 'salency'; did you mean saliency?"), err());
 		err.reset();
-		assertEquals(2, run("saliency", "--model", TestData.model("cells-gap").toString(), "--image",
-			TestData.sample("cells", "foci_001").toString(), "--param", "windw=3"));
-		assertTrue(err().contains("unknown parameter(s) [windw]"), err());
+		final String model = TestData.model("cells-gap").toString(), image = TestData.sample("cells", "foci_001").toString();
+		assertEquals(2, run("saliency", "--modle", model, "--image", image));
+		assertEquals("error: unknown option --modle; did you mean --model? (java -jar explain-ij.jar saliency --help lists the options)",
+			err().strip());
 		err.reset();
-		assertEquals(2, run("saliency", "--model", TestData.model("cells-gap").toString(), "--image", tmp.resolve("x.tif").toString()));
+		assertEquals(2, run("occlusion", "--model", model, "--image", image, "--param", "windw=3"));
+		assertEquals("error: unknown parameter --param windw for occlusion; did you mean --param window? (java -jar explain-ij.jar occlusion --help lists its parameters)",
+			err().strip());
+		err.reset();
+		assertEquals(2, run("saliency", "--model", model, "--image", image, "--param", "score=probabilty"));
+		assertEquals("error: --param score must be one of [logit, probability], not 'probabilty'; did you mean probability?", err().strip());
+		err.reset();
+		// a command's own refusal names the option as typed here, with the value given
+		assertEquals(2, run("occlusion", "--model", model, "--image", image, "--param", "window=0"));
+		assertEquals("error: --param window=0: window must be a positive size, not 0.0", err().strip());
+		err.reset();
+		assertEquals(2, run("saliency", "--model", model, "--image", image, "--target", "7"));
+		assertTrue(err().startsWith("error: --target 7: target class 7 does not exist"), err());
+		err.reset();
+		assertEquals(2, run("saliency", "--model", model, "--image", image, "stray"));
+		assertTrue(err().startsWith("error: unexpected argument(s) [stray]"), err());
+		assertEquals(1, err().strip().split("\n").length, err());
+		err.reset();
+		assertEquals(2, run("saliency", "--image", image));
+		assertEquals("error: --model M.pt is required (java -jar explain-ij.jar saliency --help)", err().strip());
+		err.reset();
+		assertEquals(2, run("saliency", "--model", model, "--image", tmp.resolve("x.tif").toString()));
 		assertTrue(err().contains("image not found"), err());
+	}
+
+	@Test
+	void methodHelpListsItsParameters() {
+		assertEquals(0, run("occlusion", "--help"));
+		final String s = out.toString(StandardCharsets.UTF_8);
+		assertTrue(s.startsWith("occlusion: Occlusion Sensitivity  (Plugins > Explain-IJ > Attribution > Occlusion Sensitivity)"), s);
+		assertTrue(s.contains("usage: java -jar explain-ij.jar occlusion --model M.pt --image I.tif"), s);
+		assertTrue(s.contains("    --target text  (default: predicted)  'predicted' (the top class)"), s);
+		assertTrue(s.contains("    --device auto|cpu|gpu  (default: auto)"), s);
+		assertTrue(s.contains("    --param window=number  (default: 16.0)  side of the square occluding window"), s);
+		assertTrue(s.contains("    --param fill=zero|mean|blur|value  (default: zero)"), s);
+		assertTrue(!s.contains("model_file"), s);
+		assertEquals("", err());
+		out.reset();
+		assertEquals(0, run("demo", "--help"));
+		assertEquals("usage: java -jar explain-ij.jar demo [--out DIR]   (default DIR: target/demo)", out.toString(StandardCharsets.UTF_8).strip());
+		out.reset();
+		assertEquals(0, run("--help"));
+		assertTrue(out.toString(StandardCharsets.UTF_8).contains("methods: cam, deconvnet, deeplift, grad-cam, grad-cam-pp"), out.toString());
 	}
 
 	@Test
@@ -100,9 +145,20 @@ class MainTest {
 		assertEquals(0, run("demo", "--out", dir.toString()), err());
 		assertTrue(out.toString(StandardCharsets.UTF_8).contains(dir.toAbsolutePath().toString()));
 		final java.util.List<String> rows = Files.readAllLines(dir.resolve("summary.csv"));
-		assertEquals(1 + 8 + 4, rows.size());
-		assertTrue(Files.isRegularFile(dir.resolve("cells-gap/foci_000_saliency.tif")));
-		assertTrue(Files.isRegularFile(dir.resolve("cells-gap/foci_000_overlay.png")));
-		assertTrue(Files.isRegularFile(dir.resolve("cells-shortcut/cells-shortcut/mitotic_000_overlay.png")));
+		assertEquals(1 + 3 * 6, rows.size()); // three models, six images
+		assertTrue(Files.isRegularFile(dir.resolve("cells-gap/cells_foci_000_saliency.tif")));
+		assertTrue(Files.isRegularFile(dir.resolve("cells-bn/cells_foci_000_overlay.png")));
+		assertTrue(Files.isRegularFile(dir.resolve("cells-shortcut/cells-shortcut_mitotic_000_overlay.png")));
+		// one folder per model beside the overview and the table, nothing deeper
+		try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+			assertTrue(all.allMatch(p -> dir.relativize(p).getNameCount() <= 2), "flat layout");
+		}
+		// the overview: 6 rows of 4 panels (the image, then each model) of 192 px
+		final ImagePlus overview = IJ.openImage(dir.resolve("overview.png").toString());
+		assertTrue(overview.getWidth() >= 4 * 192 && overview.getHeight() >= 6 * 192, overview.getWidth() + "x" + overview.getHeight());
+		// the shortcut model on its own mitotic image puts most of its saliency on the scale bar
+		final String shortcut = rows.stream().filter(r -> r.startsWith("cells-shortcut.pt,cells-shortcut/mitotic_000,")).findFirst().orElseThrow();
+		final String[] f = shortcut.split(",");
+		assertTrue(Double.parseDouble(f[8]) / Double.parseDouble(f[9]) > Double.parseDouble(f[6]) / Double.parseDouble(f[7]), shortcut);
 	}
 }

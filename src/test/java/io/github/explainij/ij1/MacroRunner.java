@@ -37,7 +37,10 @@ public final class MacroRunner {
 		if (display == null || display.isEmpty()) {
 			if (!onPath("xvfb-run")) {
 				if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI needs xvfb-run (apt-get install xvfb xauth) for the macro tests");
-				Assumptions.abort("no display and no xvfb-run: install xvfb to run the macro tests");
+				// surefire shows only a count of skipped tests: say which and why on the console
+				final String why = "no display and no xvfb-run: install xvfb (apt-get install xvfb xauth) to run the macro tests";
+				System.out.println("SKIPPED macro test " + macro + ": " + why);
+				Assumptions.abort(why);
 			}
 			cmd.add("xvfb-run");
 			cmd.add("-a");

@@ -36,5 +36,15 @@ class AttributionImagesTest {
 		// signed maps are shown symmetric about zero
 		assertEquals(-out.getDisplayRangeMax(), out.getDisplayRangeMin(), 0);
 		assertEquals(3, ((float[]) out.getStack().getPixels(2))[1], 0); // value 13 - 10, raw
+		// the colour bar is on the overlay, at the display bound (|values| 0..13, 24 of them: index floor(0.995 * 23) = 22 of the sorted magnitudes is 12)
+		assertEquals(12, out.getDisplayRangeMax(), 0);
+		final java.util.List<String> labels = new java.util.ArrayList<>();
+		for (final ij.gui.Roi r : out.getOverlay()) {
+			assertEquals(ColourBar.NAME, r.getName());
+			if (r instanceof ij.gui.TextRoi) labels.add(((ij.gui.TextRoi) r).getText().strip());
+		}
+		assertEquals(java.util.List.of("+12", "0", "-12"), labels);
+		assertEquals("red raises the score, blue lowers it; the colour bar (overlay 'Colour bar') saturates at +/-12, the 99.5th percentile of |value|",
+			out.getProp("colours"));
 	}
 }
