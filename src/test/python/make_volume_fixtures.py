@@ -295,6 +295,40 @@ def occlusion(model, raw, target, window, window_z, stride, stride_z):
     return masks, total / count
 
 
+def captum_check(model, raw, target):
+    """If Captum is importable (CAPTUM_PATH, default /work/pylib/captum), compare every written
+    reference with Captum's own classes on the 3D model; prints the largest differences."""
+    sys.path.insert(0, os.environ.get("CAPTUM_PATH", "/work/pylib/captum"))
+    try:
+        from captum.attr import IntegratedGradients, LayerAttribution, LayerGradCam, Occlusion, Saliency
+    except ImportError:
+        print("captum not found: no cross-check")
+        return
+    fwd = lambda x: model.net(model.network_input(x))  # noqa: E731  x: [B, 1, D, H, W]
+    x = torch.from_numpy(raw[None, None].copy())
+
+    def ref(name, key="attribution"):
+        return np.asarray(json.load(open(os.path.join(OUT, name + ".json")))[key]).reshape(raw.shape)
+
+    checks = collections.OrderedDict()
+    checks["saliency"] = (Saliency(fwd).attribute(x, target=target, abs=True), ref("saliency", "saliency"))
+    checks["ig"] = (IntegratedGradients(fwd).attribute(x, baselines=0.0, target=target, n_steps=16,
+                                                       method="gausslegendre"), ref("ig"))
+    # Captum hooks the layer: an eager copy of the saved network (hooks do not fire inside TorchScript)
+    eager = explainable.LayeredModel(stages())
+    eager.load_state_dict(model.net.state_dict())
+    layer = eager.stages[model.net.layer_names().index(model.sidecar["cam_layer"])]
+    cam = LayerGradCam(eager.eval(), layer).attribute(model.network_input(x), target=target,
+                                                      relu_attributions=True)
+    checks["gradcam"] = (LayerAttribution.interpolate(cam, raw.shape, "trilinear"), ref("gradcam"))
+    occ = Occlusion(fwd).attribute(x, sliding_window_shapes=(1, 2, 4, 4), strides=(1, 2, 2, 2), baselines=0.0,
+                                   target=target, perturbations_per_eval=64)
+    checks["occlusion"] = (occ, ref("occlusion"))
+    for name, (theirs, ours) in checks.items():
+        theirs = theirs.detach().double().numpy().reshape(raw.shape)
+        print("  captum %-9s max|diff| %.3g of max|a| %.3g" % (name, np.abs(theirs - ours).max(), np.abs(ours).max()))
+
+
 def main():
     torch.set_num_threads(2)
     torch.use_deterministic_algorithms(True)
@@ -310,6 +344,7 @@ def main():
     integrated_gradients(model, raw, target)
     grad_cam(model, raw, target, model.sidecar["cam_layer"])
     occlusion(model, raw, target, window=4, window_z=2, stride=2, stride_z=2)
+    captum_check(model, raw, target)
 
 
 if __name__ == "__main__":
