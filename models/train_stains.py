@@ -206,14 +206,14 @@ def main():
         results[name] = {"accuracy": float((pred == lab).mean()), "confusion": cm.tolist()}
         print("  %-40s acc %.4f  per-class %s" % (name, (pred == lab).mean(),
                                                    np.round(cm.diagonal() / cm.sum(1), 3).tolist()))
-    # attribution shares on the first 50 held-out images of each class, for the predicted class
-    pick = np.concatenate([np.flatnonzero(h_labels == k)[:50] for k in range(len(stains.CLASSES))])
-    targets = saved.predict(held[pick])
-    grad_share, ig_share = attribution_shares(saved, held[pick], targets)
-    results["gradient mass share (DNA, marker)"] = grad_share.round(4).tolist()
-    results["IG mass share (DNA, marker)"] = ig_share.round(4).tolist()
-    print("  gradient |dS/dx| mass share DNA %.3f marker %.3f" % tuple(grad_share))
-    print("  Integrated Gradients |IG| mass share DNA %.3f marker %.3f" % tuple(ig_share))
+    # attribution shares, for the predicted class, on the first 50 held-out images of each class
+    for k, cname in enumerate(stains.CLASSES):
+        pick = np.flatnonzero(h_labels == k)[:50]
+        grad_share, ig_share = attribution_shares(saved, held[pick], saved.predict(held[pick]))
+        results["%s: gradient mass share (DNA, marker)" % cname] = grad_share.round(4).tolist()
+        results["%s: IG mass share (DNA, marker)" % cname] = ig_share.round(4).tolist()
+        print("  %-12s share of sum|dS/dx|: DNA %.3f marker %.3f   of sum|IG|: DNA %.3f marker %.3f" % (
+            cname, grad_share[0], grad_share[1], ig_share[0], ig_share[1]))
     print(json.dumps(results))
 
 
