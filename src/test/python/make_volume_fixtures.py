@@ -29,11 +29,12 @@ saliency.json
 ig.json  (Captum IntegratedGradients, zero baseline, gausslegendre, steps 16)
   baseline "zero", integration "gausslegendre", steps, baseline_score, sum_of_attributions,
   attribution (x - 0) * sum_i w_i dS/dx(a_i x)
-gradcam.json  (Captum LayerGradCam at cam_layer, then F.interpolate(trilinear, align_corners=False))
-  layer, layer_shape [d, h, w], weights [C] = mean over d, h, w of dS/dA,
+gradcam.json  (Captum LayerGradCam at cam_layer with relu_attributions=True, then
+  F.interpolate(mode="trilinear", align_corners=False) to the volume, as LayerAttribution.interpolate)
+  layer, layer_shape [d, h, w] (4 x 12 x 12), weights [C] = mean over d, h, w of dS/dA,
   layer_map_raw = sum_c w_c A_c (no relu, layer grid), layer_map = relu of it,
-  attribution = layer_map upsampled trilinearly to [D, H, W]; the same for the other class under
-  other_target / other_attribution (targets 1 and 0)
+  attribution = layer_map upsampled trilinearly to [D, H, W];
+  for the other class (other_target): other_weights, other_layer_map, other_attribution
 occlusion.json  (Captum Occlusion with sliding_window_shapes (1, window_z, window, window),
   strides (1, stride_z, stride, stride), baselines 0)
   window, window_z, stride, stride_z, fill "zero", positions [nz, ny, nx]
