@@ -25,7 +25,12 @@ Keys common to every file:
   logits [K], score_value (logit of the target class on the volume).
 saliency.json
   saliency    |dS/dx| (absolute; max over the one channel)
-  gradient    dS/dx signed
+  gradient    dS/dx signed (gradient x input is gradient times the volume's voxel values)
+smoothgrad.json  (Captum NoiseTunnel(Saliency(abs=False)), nt_type smoothgrad, with SmoothGrad's noise)
+  samples, noise, seed, noise_std = noise * (max - min of the volume), first_noisy_values (16),
+  attribution: mean over samples of dS/dx at noisy_s = float32(float64(x) + noise_std * g), g from
+  java.util.Random(seed).nextGaussian() sample after sample, voxel order [C, D, H, W]
+  (make_gradient_fixtures.noisy_samples, as GaussianNoise.java draws them)
 ig.json  (Captum IntegratedGradients, zero baseline, gausslegendre, steps 16)
   baseline "zero", integration "gausslegendre", steps, baseline_score, sum_of_attributions,
   attribution (x - 0) * sum_i w_i dS/dx(a_i x)
@@ -219,6 +224,18 @@ def saliency(model, raw, target):
     print("saliency   max|g| %.4g" % np.abs(g).max())
 
 
+def smoothgrad(model, raw, target, samples=3, noise=0.1, seed=7):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from make_gradient_fixtures import noisy_samples
+    xs, sigma = noisy_samples(raw, samples, noise, seed)
+    g, _ = model.gradients(xs, target)
+    doc = header(model, raw, target)
+    doc.update(samples=samples, noise=noise, seed=seed, noise_std=sigma, first_noisy_values=flist(xs.ravel()[:16]),
+               attribution=flist(g.mean(0)))
+    write("smoothgrad", doc)
+    print("smoothgrad sigma %.4g max|mean g| %.4g" % (sigma, np.abs(g.mean(0)).max()))
+
+
 def integrated_gradients(model, raw, target, steps=16):
     doc = header(model, raw, target)
     nodes, weights = np.polynomial.legendre.leggauss(steps)
@@ -301,7 +318,7 @@ def captum_check(model, raw, target):
     reference with Captum's own classes on the 3D model; prints the largest differences."""
     sys.path.insert(0, os.environ.get("CAPTUM_PATH", "/work/pylib/captum"))
     try:
-        from captum.attr import IntegratedGradients, LayerAttribution, LayerGradCam, Occlusion, Saliency
+        from captum.attr import IntegratedGradients, LayerAttribution, LayerGradCam, NoiseTunnel, Occlusion, Saliency
     except ImportError:
         print("captum not found: no cross-check")
         return
@@ -313,6 +330,19 @@ def captum_check(model, raw, target):
 
     checks = collections.OrderedDict()
     checks["saliency"] = (Saliency(fwd).attribute(x, target=target, abs=True), ref("saliency", "saliency"))
+    sg = json.load(open(os.path.join(OUT, "smoothgrad.json")))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from make_gradient_fixtures import noisy_samples
+    xs, sigma = noisy_samples(raw, sg["samples"], sg["noise"], sg["seed"])
+    noise = torch.from_numpy((xs.astype(np.float64) - raw.astype(np.float64)[None]).astype(np.float32))[:, None]
+    real_normal = torch.normal
+    torch.normal = lambda mean, std, *a, **k: noise.clone()  # NoiseTunnel's only draw, the same noise
+    try:
+        checks["smoothgrad"] = (NoiseTunnel(Saliency(fwd)).attribute(
+            x, nt_type="smoothgrad", nt_samples=sg["samples"], stdevs=float(sigma), target=target, abs=False),
+            ref("smoothgrad"))
+    finally:
+        torch.normal = real_normal
     checks["ig"] = (IntegratedGradients(fwd).attribute(x, baselines=0.0, target=target, n_steps=16,
                                                        method="gausslegendre"), ref("ig"))
     # Captum hooks the layer: an eager copy of the saved network (hooks do not fire inside TorchScript)
@@ -327,7 +357,7 @@ def captum_check(model, raw, target):
     checks["occlusion"] = (occ, ref("occlusion"))
     for name, (theirs, ours) in checks.items():
         theirs = theirs.detach().double().numpy().reshape(raw.shape)
-        print("  captum %-9s max|diff| %.3g of max|a| %.3g" % (name, np.abs(theirs - ours).max(), np.abs(ours).max()))
+        print("  captum %-10s max|diff| %.3g of max|a| %.3g" % (name, np.abs(theirs - ours).max(), np.abs(ours).max()))
 
 
 def main():
@@ -342,6 +372,7 @@ def main():
     target = int(np.argmax(logits))
     print("volume logits %s -> %s" % (np.round(logits, 4), CLASSES[target]))
     saliency(model, raw, target)
+    smoothgrad(model, raw, target)
     integrated_gradients(model, raw, target)
     grad_cam(model, raw, target, model.sidecar["cam_layer"])
     occlusion(model, raw, target, window=4, window_z=2, stride=2, stride_z=2)
