@@ -20,8 +20,8 @@ Keys (arrays flat; float32 values with 9 significant digits):
   model, image, shape [C, H, W], target, score ("logit"), samples, noise, seed, noise_std (sigma),
   baseline "zero", integration "gausslegendre", steps, first_noisy_values (the first 16 values of
   noisy_0), sample_sums [S] (sum of IG_s), sample_gaps [S] (S(noisy_s) - S(0)),
-  attribution_per_channel [C, H, W] (the mean of IG_s, signed; only when C > 1),
-  attribution [H, W] (that summed over channels: the signed map Explain-IJ shows).
+  channel_sums [C] (sum over each channel's pixels of the mean of IG_s),
+  attribution [H, W] (the mean of IG_s, signed, summed over channels: the map Explain-IJ shows).
 
 When Captum is importable (CAPTUM_PATH, default /work/pylib/captum) the script also runs Captum's
 own NoiseTunnel(IntegratedGradients) with torch.normal patched to return the same noise, and prints
@@ -100,10 +100,7 @@ def case(name, model, target, image_rel, samples=4, noise=0.15, seed=5, steps=16
                samples=samples, noise=noise, seed=seed, noise_std=sigma, baseline="zero",
                integration="gausslegendre", steps=steps, first_noisy_values=flist(xs.ravel()[:16]),
                sample_sums=[float(v) for v in igs.sum(axis=(1, 2, 3))], sample_gaps=[float(v) for v in gaps],
-               attribution=flist(mean.sum(0)))
-    if raw.shape[0] > 1:
-        doc["attribution_per_channel"] = flist(mean)
-        doc.move_to_end("attribution")
+               channel_sums=[float(v) for v in mean.sum(axis=(1, 2))], attribution=flist(mean.sum(0)))
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, name + ".json"), "w") as f:
         json.dump(doc, f)
