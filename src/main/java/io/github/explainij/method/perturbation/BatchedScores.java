@@ -1,6 +1,5 @@
 package io.github.explainij.method.perturbation;
 
-import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
@@ -43,7 +42,7 @@ final class BatchedScores {
 		final var spec = request.network().spec();
 		final long h = spec.hasFixedSize() ? Math.max(spec.height(), request.height()) : request.height();
 		final long w = spec.hasFixedSize() ? Math.max(spec.width(), request.width()) : request.width();
-		return Batching.batchSize(requested, request.channels() * h * w, total);
+		return Batching.batchSize(requested, (long) request.channels() * h * w * request.depth(), total);
 	}
 
 	/**
@@ -51,8 +50,7 @@ final class BatchedScores {
 	 * @param batch samples per forward pass
 	 */
 	static void run(final ExplainRequest request, final int total, final int batch, final Sampler sampler, final Sink sink) {
-		final int c = request.channels(), h = request.height(), w = request.width();
-		final int size = c * h * w;
+		final int size = request.channels() * request.voxels();
 		final ClassScore target = request.targetFunction();
 		final ClassScore probability = target.withKind(ScoreKind.PROBABILITY);
 		float[] buffer = new float[Math.min(batch, total) * size];
@@ -62,7 +60,7 @@ final class BatchedScores {
 			if (buffer.length != count * size) buffer = new float[count * size];
 			for (int i = 0; i < count; i++) sampler.write(first + i, buffer, i * size);
 			// both in one pass: [score_0 .. score_{count-1}, probability_0 .. probability_{count-1}]
-			final float[] both = request.network().evaluate(buffer, new Shape(count, c, h, w), request.transform(),
+			final float[] both = request.network().evaluate(buffer, request.inputShape(count), request.transform(),
 				out -> target.score(out).concat(probability.score(out)));
 			final float[] scores = java.util.Arrays.copyOfRange(both, 0, count);
 			final float[] probabilities = java.util.Arrays.copyOfRange(both, count, 2 * count);
