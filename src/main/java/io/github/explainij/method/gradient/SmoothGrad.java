@@ -106,23 +106,7 @@ public final class SmoothGrad implements AttributionMethod {
 	public SmoothGrad(final int samples, final double noise, final Variant variant, final Base base, final long seed,
 		final boolean absolute, final int batchSize, final boolean perChannel)
 	{
-		if (samples < 1 || samples > MAX_SAMPLES) {
-			throw new ExplainException("samples must be between 1 and " + MAX_SAMPLES + " (the paper uses 10 to 50), not " + samples);
-		}
-		if (!Double.isFinite(noise) || noise < 0) {
-			throw new ExplainException("noise must be a fraction of the image's intensity range, 0 or more (e.g. 0.15), not " + noise);
-		}
-		if (variant == null || base == null) throw new ExplainException("choose a variant and a base attribution");
-		this.samples = samples;
-		this.noise = noise;
-		this.variant = variant;
-		this.base = base;
-		this.seed = seed;
-		this.absolute = absolute;
-		this.batchSize = Batching.checkRequested(batchSize);
-		this.perChannel = perChannel;
-		this.wrapped = null;
-		this.wrappedName = base.key();
+		this(samples, noise, variant, base, null, base == null ? null : base.key(), seed, absolute, batchSize, perChannel);
 	}
 
 	/**
@@ -134,22 +118,28 @@ public final class SmoothGrad implements AttributionMethod {
 	public SmoothGrad(final int samples, final double noise, final Variant variant, final AttributionMethod base, final String baseName,
 		final long seed, final boolean absolute)
 	{
+		this(samples, noise, variant, null, base, baseName, seed, absolute, 0, false);
+	}
+
+	private SmoothGrad(final int samples, final double noise, final Variant variant, final Base base, final AttributionMethod wrapped,
+		final String baseName, final long seed, final boolean absolute, final int batchSize, final boolean perChannel)
+	{
 		if (samples < 1 || samples > MAX_SAMPLES) {
 			throw new ExplainException("samples must be between 1 and " + MAX_SAMPLES + " (the paper uses 10 to 50), not " + samples);
 		}
 		if (!Double.isFinite(noise) || noise < 0) {
 			throw new ExplainException("noise must be a fraction of the image's intensity range, 0 or more (e.g. 0.15), not " + noise);
 		}
-		if (variant == null || base == null) throw new ExplainException("choose a variant and a base attribution");
+		if (variant == null || (base == null) == (wrapped == null)) throw new ExplainException("choose a variant and a base attribution");
 		this.samples = samples;
 		this.noise = noise;
 		this.variant = variant;
-		this.base = null;
+		this.base = base;
 		this.seed = seed;
 		this.absolute = absolute;
-		this.batchSize = 0;
-		this.perChannel = false;
-		this.wrapped = base;
+		this.batchSize = Batching.checkRequested(batchSize);
+		this.perChannel = perChannel;
+		this.wrapped = wrapped;
 		this.wrappedName = baseName;
 	}
 
