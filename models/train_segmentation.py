@@ -179,10 +179,13 @@ def check_shapes():
 
 
 def main():
+    global PT
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=20)
     ap.add_argument("--eval-only", action="store_true", help="evaluate the existing cells-unet.pt")
+    ap.add_argument("--out", default=PT, help="where to write the .pt (and its .json), default models/cells-unet.pt")
     args = ap.parse_args()
+    PT = os.path.abspath(args.out)
     torch.set_num_threads(2)
     torch.use_deterministic_algorithms(True)
 
