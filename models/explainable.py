@@ -6,9 +6,11 @@ can read intermediate activations (Grad-CAM, layer-wise relevance, ...). A
 model therefore has to be a TorchScript module with these methods::
 
     forward(x)                    float [B,C,H,W] -> logits [B,K]
+                                  (a segmentation model: per-pixel logits [B,K,H,W])
     layer_names() -> List[str]    stage names in order, e.g. ["conv1","relu1",...]
     layer_kinds() -> List[str]    per stage: "conv","linear","relu","maxpool",
-                                  "avgpool","flatten","batchnorm" or "other"
+                                  "avgpool","flatten","batchnorm","upsample"
+                                  (nearest) or "other"
     forward_layers(a, start, end) applies stages start..end-1 to `a`
                                   (`a` is the input when start == 0, otherwise
                                   the output of stage start-1)
@@ -64,7 +66,7 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 
-KINDS = ("conv", "linear", "relu", "maxpool", "avgpool", "flatten", "batchnorm", "other")
+KINDS = ("conv", "linear", "relu", "maxpool", "avgpool", "flatten", "batchnorm", "upsample", "other")
 
 
 def kind_of(module: nn.Module) -> str:
@@ -83,6 +85,8 @@ def kind_of(module: nn.Module) -> str:
         return "flatten"
     if isinstance(module, (nn.BatchNorm2d, nn.BatchNorm1d)):
         return "batchnorm"
+    if isinstance(module, nn.Upsample) and module.mode == "nearest":
+        return "upsample"  # nearest-neighbour upsampling (e.g. the decoder of a U-Net-style chain)
     return "other"
 
 

@@ -19,14 +19,21 @@ For every image a ground-truth evidence mask (uint8, 255 = class-defining
 structure) is produced: the nucleus (interphase), the condensed chromatin
 (mitotic), the fragments (apoptotic), the foci (foci).
 
+Every image also gets a uint16 label image of its objects (0 background, 1 the
+main cell, 2.. the partially visible neighbours) and, for training segmentation
+models, a per-pixel class map (0 background, 1 + class on the main cell, 1 =
+interphase on the neighbours); see ``make_labelled_image``. They are computed
+from values drawn anyway, so the images are the same bytes with or without them.
+
 The "shortcut" variant uses the same generator, but every mitotic image
 carries a burned-in scale bar (12x2 px, value 4000, 3 px from the
 bottom-right corner) and its biological evidence is weak (a faint rod inside
 an interphase-like nucleus). Evidence masks still mark the true biology; a
 separate artefact mask marks the bar.
 
-Only the held-out TEST splits are written to disk. Training scripts import
-this module and call ``generate_set`` with a different seed.
+Only the held-out TEST splits are written to disk (images, masks, labels).
+Training scripts import this module and call ``generate_set`` (classifiers) or
+``generate_labelled_set`` (segmentation) with a different seed.
 
 Usage:
     /usr/bin/python3 sample-data/generate_sample_data.py [--out DIR]
@@ -37,6 +44,7 @@ import os
 
 import numpy as np
 from scipy import ndimage as ndi
+from scipy.spatial import ConvexHull
 import tifffile
 
 CLASSES = ["interphase", "mitotic", "apoptotic", "foci"]
@@ -105,7 +113,7 @@ def _rod(cy, cx, theta, half_len, half_wid):
     return d, _soft(d / half_wid, 0.25)
 
 
-def _mitotic(rng, cy, cx):
+def _mitotic(rng, cy, cx, body=None):
     img = np.zeros((SIZE, SIZE))
     mask = np.zeros((SIZE, SIZE), bool)
     # small dim surrounding (diffuse chromatin / cell body)
@@ -113,6 +121,8 @@ def _mitotic(rng, cy, cx):
     ha = rng.uniform(8.0, 11.0)
     u, v = _ellipse_coords(cy, cx, theta)
     r = np.sqrt((u / ha) ** 2 + (v / (ha * 0.8)) ** 2)
+    if body is not None:
+        body.append(r <= 1.0)  # the cell's extent: its dim halo (the chromatin is added below)
     img += rng.uniform(80.0, 220.0) * _soft(r, 0.15)
     amp = rng.uniform(2500.0, 4000.0)
     if rng.uniform() < 0.65:
@@ -138,9 +148,11 @@ def _mitotic(rng, cy, cx):
     return img, mask
 
 
-def _mitotic_weak(rng, cy, cx):
+def _mitotic_weak(rng, cy, cx, body=None):
     """Shortcut set: ambiguous mitotic evidence (faint rod in a nucleus-like blob)."""
-    img, _, (a, b, theta, amp) = _nucleus(rng, cy, cx)
+    img, nuc_mask, (a, b, theta, amp) = _nucleus(rng, cy, cx)
+    if body is not None:
+        body.append(nuc_mask)
     half_len = rng.uniform(3.5, 6.0)
     half_wid = rng.uniform(1.2, 1.8)
     d, prof = _rod(cy, cx, theta, min(half_len, 0.6 * a), half_wid)
@@ -148,7 +160,7 @@ def _mitotic_weak(rng, cy, cx):
     return img, d <= half_wid
 
 
-def _apoptotic(rng, cy, cx):
+def _apoptotic(rng, cy, cx, body=None):
     img = np.zeros((SIZE, SIZE))
     mask = np.zeros((SIZE, SIZE), bool)
     n = rng.integers(4, 10)
@@ -167,13 +179,17 @@ def _apoptotic(rng, cy, cx):
         d = np.hypot(YY - fy, XX - fx)
         img += rng.uniform(1800.0, 3500.0) * _soft(d / fr, 0.15)
         mask |= d <= fr
+    if body is not None:
+        body.append(_hull_of_discs(centres, margin=1.0))
     # faint diffuse haze of the dying cell
     img += rng.uniform(30.0, 120.0) * _soft(np.hypot(YY - cy, XX - cx) / 11.0, 0.2)
     return img, mask
 
 
-def _foci(rng, cy, cx):
+def _foci(rng, cy, cx, body=None):
     img, nuc_mask, (a, b, theta, amp) = _nucleus(rng, cy, cx)
+    if body is not None:
+        body.append(nuc_mask)
     mask = np.zeros((SIZE, SIZE), bool)
     n = rng.integers(3, 9)
     c, s = np.cos(theta), np.sin(theta)
@@ -198,8 +214,24 @@ def _foci(rng, cy, cx):
     return img, mask
 
 
-def _neighbours(rng):
-    """Partially visible interphase nuclei centred just outside the frame."""
+def _hull_of_discs(discs, margin):
+    """Pixels (centres) inside the convex hull of discs (cy, cx, r) grown by `margin`:
+    the extent of an apoptotic cell whose fragments are scattered. No random draws."""
+    if not discs:
+        return np.zeros((SIZE, SIZE), bool)
+    ang = np.linspace(0, 2 * np.pi, 32, endpoint=False)
+    pts = np.concatenate([np.stack([y + (r + margin) * np.sin(ang), x + (r + margin) * np.cos(ang)], 1)
+                          for y, x, r in discs])
+    hull = ConvexHull(pts)
+    # inside = on the inner side of every facet: normal . p + offset <= 0
+    grid = np.stack([YY.ravel(), XX.ravel()], 1)
+    inside = (grid @ hull.equations[:, :2].T + hull.equations[:, 2] <= 1e-9).all(1)
+    return inside.reshape(SIZE, SIZE)
+
+
+def _neighbours(rng, masks=None):
+    """Partially visible interphase nuclei centred just outside the frame (their masks, in the
+    order drawn, are appended to `masks` when given)."""
     img = np.zeros((SIZE, SIZE))
     n = rng.choice([0, 1, 1, 2, 2, 3])
     sides = rng.permutation(4)[:n]
@@ -214,8 +246,10 @@ def _neighbours(rng):
             cy, cx = along, -out
         else:
             cy, cx = along, SIZE - 1 + out
-        nimg, _, _ = _nucleus(rng, cy, cx)
+        nimg, nmask, _ = _nucleus(rng, cy, cx)
         img += nimg
+        if masks is not None:
+            masks.append(nmask)
     return img
 
 
@@ -240,19 +274,54 @@ def _illumination(rng):
 
 def make_image(rng, cls, shortcut=False):
     """One sample. Returns (image uint16 [64,64], evidence mask uint8, artefact mask uint8)."""
+    img, mask, artefact, _ = _sample(rng, cls, shortcut)
+    return img, mask, artefact
+
+
+def make_labelled_image(rng, cls, shortcut=False):
+    """Like make_image (same random draws, same bytes), plus the objects: returns (image, evidence
+    mask, artefact mask, label image uint16, class map uint8).
+
+    Label image: 0 background, 1 the main cell, 2.. the visible neighbours in the order drawn
+    (a neighbour wholly outside the frame gets no label); where objects overlap, the lower label wins.
+    Class map (for training a segmentation model): 0 background, 1 + cls on the main cell,
+    1 (interphase) on the neighbours.
+    Object extents: the nucleus ellipse (interphase, foci, weak mitotic of the shortcut set), the dim
+    halo plus the chromatin (mitotic), the convex hull of the fragments grown by 1 px (apoptotic)."""
+    img, mask, artefact, objects = _sample(rng, cls, shortcut)
+    labels = np.zeros((SIZE, SIZE), np.uint16)
+    label = 0
+    for obj in objects:
+        obj = obj & (labels == 0)
+        if obj.any():
+            label += 1
+            labels[obj] = label
+    classes = np.zeros((SIZE, SIZE), np.uint8)
+    classes[labels == 1] = 1 + cls
+    classes[labels > 1] = 1
+    return img, mask, artefact, labels, classes
+
+
+def _sample(rng, cls, shortcut):
+    """One sample: (image, evidence mask, artefact mask, [main cell mask, neighbour masks...]).
+    The object masks are computed from values drawn anyway: they do not touch the random stream."""
+    body = []
     cy, cx = rng.uniform(20.0, 44.0, size=2)
     if cls == 0:
         obj, mask, _ = _nucleus(rng, cy, cx)
+        body.append(mask)
     elif cls == 1:
-        obj, mask = _mitotic_weak(rng, cy, cx) if shortcut else _mitotic(rng, cy, cx)
+        obj, mask = _mitotic_weak(rng, cy, cx, body) if shortcut else _mitotic(rng, cy, cx, body)
+        body[0] = body[0] | mask
     elif cls == 2:
-        obj, mask = _apoptotic(rng, cy, cx)
+        obj, mask = _apoptotic(rng, cy, cx, body)
     elif cls == 3:
-        obj, mask = _foci(rng, cy, cx)
+        obj, mask = _foci(rng, cy, cx, body)
     else:
         raise ValueError(cls)
     background = rng.uniform(40.0, 180.0)
-    signal = (background + obj + _neighbours(rng) + _debris(rng)) * _illumination(rng)
+    neighbours = []
+    signal = (background + obj + _neighbours(rng, neighbours) + _debris(rng)) * _illumination(rng)
     signal = np.clip(signal, 0, None)
     electrons = rng.poisson(signal / GAIN).astype(np.float64)
     adu = CAMERA_OFFSET + GAIN * electrons + rng.normal(0.0, READ_NOISE, size=signal.shape)
@@ -261,33 +330,43 @@ def make_image(rng, cls, shortcut=False):
         artefact[BAR_ROWS[0]:BAR_ROWS[1], BAR_COLS[0]:BAR_COLS[1]] = True
         adu[artefact] = BAR_VALUE
     img = np.clip(np.rint(adu), 0, 65535).astype(np.uint16)
-    return img, (mask * 255).astype(np.uint8), (artefact * 255).astype(np.uint8)
+    return img, (mask * 255).astype(np.uint8), (artefact * 255).astype(np.uint8), body + neighbours
 
 
 def generate_set(n_per_class, seed, shortcut=False):
     """Deterministic set. Returns images [N,64,64] uint16, masks, artefacts, labels [N], names."""
-    images, masks, arts, labels, names = [], [], [], [], []
+    images, masks, arts, _, _, labels, names = generate_labelled_set(n_per_class, seed, shortcut)
+    return images, masks, arts, labels, names
+
+
+def generate_labelled_set(n_per_class, seed, shortcut=False):
+    """generate_set plus the objects: returns images, masks, artefacts, label images [N,64,64] uint16,
+    class maps [N,64,64] uint8 (see make_labelled_image), labels [N], names. Same images as generate_set."""
+    images, masks, arts, objects, classmaps, labels, names = [], [], [], [], [], [], []
     for cls, cname in enumerate(CLASSES):
         for i in range(n_per_class):
             rng = np.random.default_rng([seed, cls, i])
-            img, m, a = make_image(rng, cls, shortcut)
+            img, m, a, lab, cmap = make_labelled_image(rng, cls, shortcut)
             images.append(img)
             masks.append(m)
             arts.append(a)
+            objects.append(lab)
+            classmaps.append(cmap)
             labels.append(cls)
             names.append("%s_%03d.tif" % (cname, i))
-    return (np.stack(images), np.stack(masks), np.stack(arts),
+    return (np.stack(images), np.stack(masks), np.stack(arts), np.stack(objects), np.stack(classmaps),
             np.array(labels, dtype=np.int64), names)
 
 
 def write_set(out_dir, n_per_class, seed, shortcut=False):
-    images, masks, arts, labels, names = generate_set(n_per_class, seed, shortcut)
-    sub = ["images", "masks"] + (["artefact-masks"] if shortcut else [])
+    images, masks, arts, objects, _, labels, names = generate_labelled_set(n_per_class, seed, shortcut)
+    sub = ["images", "masks", "labels"] + (["artefact-masks"] if shortcut else [])
     for s in sub:
         os.makedirs(os.path.join(out_dir, s), exist_ok=True)
-    for img, m, a, name in zip(images, masks, arts, names):
+    for img, m, a, lab, name in zip(images, masks, arts, objects, names):
         tifffile.imwrite(os.path.join(out_dir, "images", name), img, imagej=True)
         tifffile.imwrite(os.path.join(out_dir, "masks", name), m, imagej=True)
+        tifffile.imwrite(os.path.join(out_dir, "labels", name), lab, imagej=True)
         if shortcut:
             tifffile.imwrite(os.path.join(out_dir, "artefact-masks", name), a, imagej=True)
     with open(os.path.join(out_dir, "labels.csv"), "w", newline="") as f:
