@@ -242,6 +242,16 @@ public final class Network implements AutoCloseable {
 			throw new ExplainException("the model's forward returned shape " + s + " for a batch of " + input.getShape().get(0) +
 				"; a classifier must return logits [B, K], a segmentation network [B, K, (D,) H, W]");
 		}
+		if (s.dimension() > 2 && s.dimension() == input.getShape().dimension()) {
+			final long[] in = input.getShape().getShape(), outShape = s.getShape();
+			for (int d = 2; d < outShape.length; d++) {
+				if (in[d] != outShape[d]) {
+					throw new ExplainException("the segmentation model " + spec.name() + " returned a map of " + s.slice(2) + " for an input of " +
+						input.getShape().slice(2) + ": its output must have the input's size. Give an image whose size the model keeps " +
+						"(e.g. a multiple of its pooling factor, such as 4 or 16; crop with Image > Crop)");
+				}
+			}
+		}
 		return output;
 	}
 

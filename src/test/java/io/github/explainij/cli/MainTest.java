@@ -71,7 +71,7 @@ class MainTest {
 	@Test
 	void usageErrorsExitTwoAndNameOptionsAsTyped() {
 		assertEquals(2, run());
-		assertTrue(err().contains("methods: cam, deconvnet, deeplift, grad-cam"), err());
+		assertTrue(err().contains("methods: cam, channel-ablation, deconvnet, deeplift, grad-cam"), err());
 		err.reset();
 		assertEquals(2, run("no-such-method", "--model", "m.pt", "--image", "i.tif"));
 		assertTrue(err().startsWith("error: unknown method 'no-such-method'; the methods are cam, "), err());
@@ -127,7 +127,7 @@ class MainTest {
 		assertEquals("usage: java -jar explain-ij.jar demo [--out DIR]   (default DIR: target/demo)", out.toString(StandardCharsets.UTF_8).strip());
 		out.reset();
 		assertEquals(0, run("--help"));
-		assertTrue(out.toString(StandardCharsets.UTF_8).contains("methods: cam, deconvnet, deeplift, grad-cam, grad-cam-pp"), out.toString());
+		assertTrue(out.toString(StandardCharsets.UTF_8).contains("methods: cam, channel-ablation, deconvnet, deeplift, grad-cam, grad-cam-pp"), out.toString());
 	}
 
 	@Test

@@ -138,4 +138,13 @@ class SegmentationReferenceTest extends CommandTestContext {
 			i++;
 		}
 	}
+
+	@Test
+	void anOutputSmallerThanTheImageIsRefused() {
+		// cells-unet pools twice: 62 is not a multiple of 4, so its map would be 60x60
+		final ImagePlus odd = TestData.openSample("cells", "foci_003");
+		odd.setRoi(0, 0, 62, 62);
+		final Module m = runCommand("saliency", odd.crop(), TestData.model("cells-unet"), Map.of("show_overlay", "false"));
+		assertEquals(true, ExplainCommands.cancelReason(m).contains("its output must have the input's size"), ExplainCommands.cancelReason(m));
+	}
 }
