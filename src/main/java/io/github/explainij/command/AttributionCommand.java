@@ -78,6 +78,11 @@ public abstract class AttributionCommand extends ContextCommand {
 	public void run() {
 		try {
 			IJ.resetEscape();
+			if (isExplainResult(image)) {
+				throw new ExplainException("'" + image.getTitle() + "' is an Explain-IJ result, not an image to explain: " +
+					"select the source image" + (image.getProp("source") == null ? "" : " ('" + image.getProp("source") + "')") +
+					" and run the command again");
+			}
 			final ModelService.Loaded loaded = models.load(model_file, device);
 			final ExplainRequest request = new ExplainRequest(loaded.network(), ImagePlusAdapter.currentPlanes(image),
 				TargetSpec.parse(target), ScoreKind.parse(score), progress());
@@ -107,13 +112,26 @@ public abstract class AttributionCommand extends ContextCommand {
 		}
 	}
 
-	/** Progress in the status bar; Esc (ImageJ's usual key) or cancelling the command stops a long run. */
+	/**
+	 * Progress in the status bar; Esc (ImageJ's usual key) or cancelling the command stops a long run. Once
+	 * the first batch is done, a run that will take a while says how many model passes it makes and
+	 * roughly how long they take (measured from that batch).
+	 */
 	protected Progress progress() {
+		final String name = getClass().getAnnotation(org.scijava.plugin.Plugin.class) == null ? getClass().getSimpleName()
+			: getClass().getAnnotation(org.scijava.plugin.Plugin.class).label();
 		return new Progress() {
+
+			private long start = -1;
 
 			@Override
 			public void update(final int done, final int total) {
-				if (status != null) status.showProgress(done, total);
+				if (status == null) return;
+				final long now = System.nanoTime();
+				if (start < 0) start = now;
+				final String message = passesMessage(name, done, total, (now - start) * 1e-9);
+				if (message == null) status.showProgress(done, total);
+				else status.showStatus(done, total, message);
 			}
 
 			@Override
@@ -121,6 +139,42 @@ public abstract class AttributionCommand extends ContextCommand {
 				return AttributionCommand.this.isCanceled() || IJ.escapePressed();
 			}
 		};
+	}
+
+	/** Runs estimated to take at least this long (seconds) say so in the status bar. */
+	public static final double LONG_RUN_SECONDS = 5;
+
+	/**
+	 * The status line of a long run after {@code done} of {@code total} model passes took {@code elapsed}
+	 * seconds, e.g. "Occlusion Sensitivity: 1025 model passes, about 1 min 14 s left (Esc stops)"; null
+	 * before the first batch, at the end, and for runs estimated shorter than {@link #LONG_RUN_SECONDS}.
+	 */
+	public static String passesMessage(final String name, final int done, final int total, final double elapsed) {
+		if (done <= 0 || done >= total || elapsed <= 0) return null;
+		final double left = elapsed / done * (total - done);
+		if (elapsed + left < LONG_RUN_SECONDS) return null;
+		return name + ": " + done + " of " + total + " model passes, about " + duration(left) + " left (Esc stops)";
+	}
+
+	/** "40 s", "2 min 10 s", "1 h 5 min" (rounded to what a person plans with). */
+	public static String duration(final double seconds) {
+		final long s = Math.max(1, Math.round(seconds));
+		if (s < 60) return s + " s";
+		if (s < 3600) return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+		final long m = Math.round(s / 60.0);
+		return m / 60 + " h" + (m % 60 == 0 ? "" : " " + m % 60 + " min");
+	}
+
+	/**
+	 * Whether an image is an Explain-IJ result (an attribution, or a map at a layer's resolution): their
+	 * Info starts with "Explain-IJ" and they record the method and the model. Explaining one would
+	 * explain a heatmap, not the cells.
+	 */
+	public static boolean isExplainResult(final ImagePlus imp) {
+		if (imp == null) return false;
+		final Object info = imp.getProperty("Info");
+		if (info instanceof String && ((String) info).startsWith("Explain-IJ")) return true;
+		return imp.getProp("method") != null && imp.getProp("model") != null;
 	}
 
 	private void fail(final String message) {
