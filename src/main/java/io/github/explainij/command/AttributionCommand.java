@@ -36,24 +36,24 @@ import java.util.Map;
  */
 public abstract class AttributionCommand extends ContextCommand {
 
-	@Parameter(label = "Image")
+	@Parameter(label = "Image", description = "the image to explain (the active image)")
 	protected ImagePlus image;
 
-	@Parameter(label = "Model file (TorchScript .pt)", style = FileWidget.OPEN_STYLE,
-		description = "A TorchScript classifier; its sidecar (same name, .json) gives classes and normalization")
+	@Parameter(label = "Model file (TorchScript .pt)", style = FileWidget.OPEN_STYLE + ",extensions:pt",
+		description = Options.MODEL_FILE_DESCRIPTION)
 	protected File model_file;
 
 	@Parameter(label = "Target class", description = Options.TARGET_DESCRIPTION)
 	protected String target = Options.TARGET_PREDICTED;
 
-	@Parameter(label = "Score", choices = { Options.SCORE_LOGIT, Options.SCORE_PROBABILITY },
-		description = "explain the target's logit (pre-softmax) or its softmax probability")
+	@Parameter(label = "Score", choices = { Options.SCORE_LOGIT, Options.SCORE_PROBABILITY }, description = Options.SCORE_DESCRIPTION)
 	protected String score = Options.SCORE_LOGIT;
 
-	@Parameter(label = "Device", choices = { Options.DEVICE_AUTO, Options.DEVICE_CPU, Options.DEVICE_GPU })
+	@Parameter(label = "Device", choices = { Options.DEVICE_AUTO, Options.DEVICE_CPU, Options.DEVICE_GPU },
+		description = Options.DEVICE_DESCRIPTION)
 	protected String device = Options.DEVICE_AUTO;
 
-	@Parameter(label = "Show overlay on the image", description = "add a coloured, semi-transparent heatmap to the source image's overlay")
+	@Parameter(label = "Show overlay on the image", description = Options.SHOW_OVERLAY_DESCRIPTION)
 	protected boolean show_overlay = true;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Attribution")
