@@ -142,6 +142,7 @@ class RealWindowIT {
 			final String dialog = waitForWindow("^Saliency Map$");
 			Thread.sleep(700); // let AWT paint the dialog before the screenshot
 			x("import", "-window", dialog, shots.resolve("dialog.png").toString());
+			x("import", "-window", "root", "-crop", "940x500+0+0", "+repage", shots.resolve("dialog_screen.png").toString());
 			clickOk(dialog);
 			waitForFile(out.resolve("menu_done"));
 			x("import", "-window", "root", "-crop", "940x400+0+0", "+repage", shots.resolve("result.png").toString());
