@@ -78,11 +78,8 @@ public abstract class AttributionCommand extends ContextCommand {
 	public void run() {
 		try {
 			IJ.resetEscape();
-			if (isExplainResult(image)) {
-				throw new ExplainException("'" + image.getTitle() + "' is an Explain-IJ result, not an image to explain: " +
-					"select the source image" + (image.getProp("source") == null ? "" : " ('" + image.getProp("source") + "')") +
-					" and run the command again");
-			}
+			final String refusal = resultRefusal(image);
+			if (refusal != null) throw new ExplainException(refusal);
 			final ModelService.Loaded loaded = models.load(model_file, device);
 			final ExplainRequest request = new ExplainRequest(loaded.network(), ImagePlusAdapter.currentPlanes(image),
 				TargetSpec.parse(target), ScoreKind.parse(score), progress());
@@ -175,6 +172,13 @@ public abstract class AttributionCommand extends ContextCommand {
 		final Object info = imp.getProperty("Info");
 		if (info instanceof String && ((String) info).startsWith("Explain-IJ")) return true;
 		return imp.getProp("method") != null && imp.getProp("model") != null;
+	}
+
+	/** Why this image is not explained (it is an Explain-IJ result), or null when it may be. */
+	public static String resultRefusal(final ImagePlus imp) {
+		if (!isExplainResult(imp)) return null;
+		return "'" + imp.getTitle() + "' is an Explain-IJ result, not an image to explain: select the source image" +
+			(imp.getProp("source") == null ? "" : " ('" + imp.getProp("source") + "')") + " and run the command again";
 	}
 
 	private void fail(final String message) {

@@ -7,6 +7,7 @@ import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
+import io.github.explainij.command.AttributionCommand;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 
@@ -72,6 +73,12 @@ public class CommandBridge implements PlugIn {
 		final ImagePlus image = WindowManager.getCurrentImage();
 		if (image == null) {
 			IJ.noImage();
+			return;
+		}
+		final String refusal = AttributionCommand.resultRefusal(image);
+		if (refusal != null) { // before the dialog: nothing to fill in for a run that cannot happen
+			IJ.error("Explain-IJ", refusal);
+			if (Macro.getOptions() != null || IJ.isMacro()) Macro.abort();
 			return;
 		}
 		final Context ctx = context();

@@ -245,7 +245,8 @@ public final class CommandDialog {
 			gd.addChoice(key, c.toArray(new String[0]), value == null || !c.contains(value.toString()) ? c.get(0) : value.toString());
 		}
 		else if (t == File.class) {
-			gd.addFileField(key, value == null ? "" : ((File) value).getPath(), 30);
+			final String path = value == null ? "" : ((File) value).getPath();
+			gd.addFileField(key, path, Math.max(30, Math.min(60, path.length() + 2))); // the whole path in view
 			if (!GraphicsEnvironment.isHeadless()) {
 				modelField = (TextField) gd.getStringFields().lastElement();
 				filterBrowse(modelField);

@@ -81,7 +81,7 @@ class RealWindowIT {
 		Files.createDirectories(ij);
 		Files.copy(ijJar(), ij.resolve("ij.jar"));
 		copyTree(installed, ij);
-		final Path data = tmp.resolve("data");
+		final Path data = tmp.resolve("models");
 		Files.createDirectories(data);
 		for (final String f : new String[] { "cells-gap.pt", "cells-gap.json" }) Files.copy(TestData.repo().resolve("models").resolve(f), data.resolve(f));
 		final Path sample = data.resolve("foci_002.tif");
@@ -90,7 +90,8 @@ class RealWindowIT {
 		// a model remembered from an earlier run, in the preferences of a user home made for this test
 		final Path prefsDir = tmp.resolve("home/.imagej");
 		Files.createDirectories(prefsDir);
-		Files.writeString(prefsDir.resolve("IJ_Prefs.txt"), ".explainij.model_file=" + model + "\n");
+		// (and ImageJ's window in the top-left corner, for the screenshots)
+		Files.writeString(prefsDir.resolve("IJ_Prefs.txt"), ".explainij.model_file=" + model + "\nij.x=10\nij.y=10\n");
 		out = tmp.resolve("out");
 		Files.createDirectories(out);
 		final Path shots = Path.of(System.getProperty("explainij.screenshots", "target/screenshots")).toAbsolutePath();
@@ -102,18 +103,22 @@ class RealWindowIT {
 			"File.saveString(List.get('Saliency Map'), '" + out.resolve("menu_entry.txt") + "');",
 			"open('" + sample + "');",
 			"source = getImageID();",
-			"run('Set... ', 'zoom=400 x=32 y=32');",
+			"run('Set... ', 'zoom=300 x=32 y=32');",
 			"setLocation(10, 110);",
 			"doCommand('Saliency Map');", // as the menu does: its own thread, the dialog shown
 			"while (nImages < 2) wait(100);",
-			"setLocation(350, 110);",
-			"run('Set... ', 'zoom=400 x=32 y=32');",
+			"setLocation(290, 110);",
+			"run('Set... ', 'zoom=300 x=32 y=32');",
 			"selectImage(source);",
 			"wait(500);",
 			"File.saveString('shown', '" + out.resolve("menu_done") + "');",
 			"while (!File.exists('" + out.resolve("go") + "')) wait(100);",
 			"selectImage(2);",
 			"saveAs('Tiff', '" + out.resolve("saliency.tif") + "');",
+			"doCommand('Grad-CAM');", // the attribution is the active image: refused, before any dialog
+			"while (!File.exists('" + out.resolve("go2") + "')) wait(100);",
+			"wait(300);",
+			"File.saveString('' + nImages, '" + out.resolve("images_after_refusal.txt") + "');",
 			"selectImage(source);",
 			"run('Grad-CAM', 'model_file=[" + model + "] target=predicted score=logit device=auto relu layer=relu3');",
 			"saveAs('Tiff', '" + out.resolve("gradcam.tif") + "');",
@@ -130,7 +135,7 @@ class RealWindowIT {
 		else {
 			display = tmp.resolve("display");
 			xauth = tmp.resolve("xauthority");
-			cmd.addAll(List.of("xvfb-run", "-a", "-f", xauth.toString(), "-s", "-screen 0 1024x640x24", "bash", "-c",
+			cmd.addAll(List.of("xvfb-run", "-a", "-f", xauth.toString(), "-s", "-screen 0 1280x640x24", "bash", "-c",
 				"echo \"$DISPLAY\" > '" + display + "'; exec \"$@\"", "imagej"));
 			cmd.addAll(java);
 		}
@@ -142,17 +147,25 @@ class RealWindowIT {
 			final String dialog = waitForWindow("^Saliency Map$");
 			Thread.sleep(700); // let AWT paint the dialog before the screenshot
 			x("import", "-window", dialog, shots.resolve("dialog.png").toString());
-			x("import", "-window", "root", "-crop", "940x500+0+0", "+repage", shots.resolve("dialog_screen.png").toString());
+			x("import", "-window", "root", "-crop", "1000x400+0+0", "+repage", shots.resolve("dialog_screen.png").toString());
 			clickOk(dialog);
 			waitForFile(out.resolve("menu_done"));
-			x("import", "-window", "root", "-crop", "940x400+0+0", "+repage", shots.resolve("result.png").toString());
+			x("import", "-window", "root", "-crop", "630x330+0+0", "+repage", shots.resolve("result.png").toString());
 			Files.writeString(out.resolve("go"), "go");
+			final String refusal = waitForWindow("^Explain-IJ$");
+			Thread.sleep(500);
+			x("import", "-window", refusal, shots.resolve("refusal.png").toString());
+			clickAt(refusal, 0.5, 20);
+			Files.writeString(out.resolve("go2"), "go");
 			if (!imagej.waitFor(STEP_SECONDS, TimeUnit.SECONDS)) fail("ImageJ did not quit:\n" + printed());
 		}
 		finally {
 			if (imagej.isAlive()) imagej.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 		}
 		assertTrue(Files.exists(out.resolve("macro_done")), "the macro did not finish:\n" + printed());
+
+		// Grad-CAM on the attribution was refused before any dialog: no new image
+		assertEquals("2", Files.readString(out.resolve("images_after_refusal.txt")).trim());
 
 		// the menu entry is the plugins.config one, reached through ImageJ's plugin class loader
 		assertEquals("io.github.explainij.ij1.CommandBridge(\"saliency\")", Files.readString(out.resolve("menu_entry.txt")).trim());
@@ -234,21 +247,30 @@ class RealWindowIT {
 
 	/** Clicks the dialog's OK button, the last one in its bottom-right corner (GenericDialog's layout). */
 	private void clickOk(final String window) throws Exception {
+		clickAt(window, -39, 22);
+	}
+
+	/**
+	 * Clicks in a window at {@code fromBottom} pixels above its bottom edge and, horizontally, at
+	 * {@code x} (a fraction of the width when between 0 and 1, else pixels from the right edge when negative).
+	 */
+	private void clickAt(final String window, final double x, final int fromBottom) throws Exception {
 		final String geometry = x("xdotool", "getwindowgeometry", "--shell", window);
-		int x = 0, y = 0, w = 0, h = 0;
+		int left = 0, top = 0, w = 0, h = 0;
 		for (final String line : geometry.split("\n")) {
 			final String[] kv = line.split("=");
 			if (kv.length != 2) continue;
 			final int v = Integer.parseInt(kv[1].trim());
 			switch (kv[0].trim()) {
-				case "X": x = v; break;
-				case "Y": y = v; break;
+				case "X": left = v; break;
+				case "Y": top = v; break;
 				case "WIDTH": w = v; break;
 				case "HEIGHT": h = v; break;
 				default:
 			}
 		}
-		x("xdotool", "mousemove", Integer.toString(x + w - 39), Integer.toString(y + h - 22), "click", "1");
+		final int cx = x > 0 && x < 1 ? left + (int) Math.round(w * x) : left + w + (int) x;
+		x("xdotool", "mousemove", Integer.toString(cx), Integer.toString(top + h - fromBottom), "click", "1");
 	}
 
 	private String x(final String... command) throws Exception {
