@@ -123,10 +123,11 @@ public abstract class AttributionCommand extends ContextCommand {
 
 			@Override
 			public void update(final int done, final int total) {
-				if (status == null) return;
 				final long now = System.nanoTime();
 				if (start < 0) start = now;
 				final String message = passesMessage(name, done, total, (now - start) * 1e-9);
+				if (display != null) display.show(done, total, message);
+				if (status == null) return;
 				if (message == null) status.showProgress(done, total);
 				else status.showStatus(done, total, message);
 			}
@@ -136,6 +137,20 @@ public abstract class AttributionCommand extends ContextCommand {
 				return AttributionCommand.this.isCanceled() || IJ.escapePressed();
 			}
 		};
+	}
+
+	/** Shows a run's progress as it happens and in order (SciJava's status events arrive later, in any order). */
+	public interface ProgressDisplay {
+
+		/** {@code done} of {@code total} model passes; {@code message} is the long-run line, or null. */
+		void show(int done, int total, String message);
+	}
+
+	private ProgressDisplay display;
+
+	/** Where progress is also shown, directly (the ImageJ 1.x bridge: ImageJ's status and progress bars). */
+	public void setProgressDisplay(final ProgressDisplay display) {
+		this.display = display;
 	}
 
 	/** Runs estimated to take at least this long (seconds) say so in the status bar. */

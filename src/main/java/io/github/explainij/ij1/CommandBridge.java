@@ -12,11 +12,9 @@ import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 
 import org.scijava.Context;
-import org.scijava.app.event.StatusEvent;
 import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
-import org.scijava.event.EventHandler;
-import org.scijava.event.EventService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleRunner;
@@ -38,8 +36,8 @@ import java.util.stream.Collectors;
  * with the command's name as argument; in Fiji the SciJava command takes over that label.
  * <p>
  * The dialog ({@link CommandDialog}) shows plain labels while macro keys stay the field names:
- * {@code run("Saliency Map", "model_file=/models/cells.pt target=predicted")}. Progress that the
- * command reports through SciJava's status service goes to ImageJ's status and progress bars.
+ * {@code run("Saliency Map", "model_file=/models/cells.pt target=predicted")}. The command's progress
+ * goes straight to ImageJ's status and progress bars (plain ImageJ shows no SciJava status events).
  * <p>
  * Plain ImageJ 1.x loads this class and the jars in {@code plugins/jars/} through its own plugin class
  * loader, which the thread's context class loader does not see; SciJava (and DJL) find their plugins
@@ -49,15 +47,8 @@ public class CommandBridge implements PlugIn {
 
 	private static Context context;
 
-	/** Held here: SciJava keeps only weak references to event subscribers. */
-	private static StatusBar statusBar;
-
 	static synchronized Context context() {
-		if (context == null) {
-			context = withPluginLoader(Context::new);
-			statusBar = new StatusBar();
-			context.service(EventService.class).subscribe(statusBar);
-		}
+		if (context == null) context = withPluginLoader(Context::new);
 		return context;
 	}
 
@@ -89,6 +80,10 @@ public class CommandBridge implements PlugIn {
 		}
 		final ModuleService modules = ctx.service(ModuleService.class);
 		final Module module = modules.createModule(info);
+		// progress straight to ImageJ's bars (plain ImageJ shows no SciJava status events)
+		if (module instanceof CommandModule && ((CommandModule) module).getCommand() instanceof AttributionCommand) {
+			((AttributionCommand) ((CommandModule) module).getCommand()).setProgressDisplay(CommandBridge::showProgress);
+		}
 		final List<ModuleItem<?>> inputs = ExplainCommands.userInputs(info);
 		final boolean macro = Macro.getOptions() != null;
 		final CommandDialog dialog = new CommandDialog(info, inputs, macro);
@@ -155,17 +150,9 @@ public class CommandBridge implements PlugIn {
 		}
 	}
 
-	/**
-	 * Shows SciJava status events (a command's progress and messages) in ImageJ 1.x's status and progress
-	 * bars, which plain ImageJ does not do by itself.
-	 */
-	public static final class StatusBar {
-
-		@EventHandler
-		public void onStatus(final StatusEvent e) {
-			final String message = e.getStatusMessage();
-			if (message != null) IJ.showStatus(message);
-			if (e.getProgressMaximum() > 0) IJ.showProgress(e.getProgressValue(), e.getProgressMaximum());
-		}
+	/** A run's progress in ImageJ 1.x's status line and progress bar. */
+	static void showProgress(final int done, final int total, final String message) {
+		if (message != null) IJ.showStatus(message);
+		IJ.showProgress(done, total);
 	}
 }

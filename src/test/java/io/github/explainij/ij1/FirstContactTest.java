@@ -96,12 +96,12 @@ class FirstContactTest {
 
 	@Test
 	void sciJavaPersistenceRemembersTheModelFile() throws Exception {
-		// Fiji harvests a command's inputs and saves them (SaveInputsPreprocessor); the model file is a File,
-		// which SciJava converts to and from its path
+		// Fiji harvests a command's inputs, then saves them (SaveInputsPreprocessor, which runs here among the
+		// preprocessors); the model file is a File, which SciJava converts to and from its path
 		final CommandInfo info = command("saliency");
 		final File model = TestData.model("cells-gap").toFile();
-		context.service(CommandService.class).run(info, true, "image", TestData.openSample("cells", "foci_002"), "model_file", model,
-			"target", "foci", "score", "logit", "device", "cpu", "show_overlay", false, "absolute", false, "per_channel", false).get();
+		new CommandRunner(context).run(info, TestData.openSample("cells", "foci_002"), model,
+			Map.of("target", "foci", "show_overlay", "false", "absolute", "false"));
 		final ModuleService modules = context.service(ModuleService.class);
 		assertEquals(model.getAbsoluteFile(), modules.load(info.getInput("model_file")));
 		assertEquals("foci", modules.load(info.getInput("target")));
