@@ -43,5 +43,10 @@ class CommandDialogWindowTest {
 		// linear-8x8's sidecar names its classes differently: the list follows the model
 		assertTrue(!targets.get(1).equals(targets.get(0)) && targets.get(1).startsWith("predicted"), printed);
 		assertTrue(buttons.contains("Browse"), printed); // (Help, Cancel and OK are added when the dialog is shown)
+		// Browse opens the .pt chooser of CommandDialog, not ImageJ's unfiltered one
+		final List<String> browse = new ArrayList<>();
+		for (final String line : printed.split("\n")) if (line.startsWith("BROWSE ")) browse.add(line.substring(7));
+		assertEquals(1, browse.size(), printed);
+		assertTrue(browse.get(0).startsWith(CommandDialog.class.getName()), printed);
 	}
 }

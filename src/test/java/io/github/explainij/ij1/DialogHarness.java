@@ -47,6 +47,10 @@ public final class DialogHarness {
 		for (final Object tf : gd.getNumericFields()) System.out.println("NUMBER " + i++ + " " + ((TextField) tf).getText());
 		System.out.println("TARGET " + items((Choice) gd.getChoices().get(0)));
 		System.out.println("BUTTONS " + buttons(gd));
+		for (final Button b : buttonList(gd)) {
+			if (!b.getLabel().equals("Browse")) continue;
+			for (final java.awt.event.ActionListener l : b.getActionListeners()) System.out.println("BROWSE " + l.getClass().getName());
+		}
 		// another model: the target list follows its classes (text events need the dialog's native peer)
 		EventQueue.invokeAndWait(gd::addNotify);
 		final TextField model = (TextField) gd.getStringFields().get(0);
@@ -66,13 +70,19 @@ public final class DialogHarness {
 
 	private static String buttons(final Container c) {
 		final List<String> out = new ArrayList<>();
-		collect(c, out);
+		for (final Button b : buttonList(c)) out.add(b.getLabel());
 		return String.join(",", out);
 	}
 
-	private static void collect(final Container c, final List<String> out) {
+	private static List<Button> buttonList(final Container c) {
+		final List<Button> out = new ArrayList<>();
+		collect(c, out);
+		return out;
+	}
+
+	private static void collect(final Container c, final List<Button> out) {
 		for (final Component comp : c.getComponents()) {
-			if (comp instanceof Button) out.add(((Button) comp).getLabel());
+			if (comp instanceof Button) out.add((Button) comp);
 			else if (comp instanceof Container) collect((Container) comp, out);
 		}
 	}
