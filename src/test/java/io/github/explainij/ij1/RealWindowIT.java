@@ -43,10 +43,11 @@ import org.scijava.module.Module;
  * {@code mvn package}) is copied into a fresh ImageJ folder holding only {@code ij.jar}, and ImageJ is
  * started as an application ({@code java -jar ij.jar}, its own {@code main}; the plugin is NOT on the
  * class path: ImageJ loads it from {@code plugins/}). Under Xvfb (or the machine's display) a macro
- * passed with {@code -eval} opens a sample image and runs Saliency Map as a menu click does
- * ({@code doCommand}: its own thread, its dialog shown); this test takes a screenshot of the dialog,
- * clicks OK, takes one of the result with its overlay, then the macro runs Grad-CAM as a macro would
- * ({@code run} with options) and quits. The saved results must equal the methods' values computed here.
+ * passed with {@code -eval} opens a sample image; this test chooses Plugins > Explain-IJ > Attribution >
+ * Saliency Map in ImageJ's menu bar (mouse and keyboard, with xdotool), takes screenshots of the menu
+ * and of the dialog, clicks OK, and takes one of the result with its overlay. With the result in front,
+ * Grad-CAM is refused before its dialog (the error is clicked away); then the macro runs Grad-CAM on
+ * the source as a macro would ({@code run} with options) and quits. The saved results must equal the methods' values computed here.
  * The dialog's model file comes from ImageJ's preferences (as remembered from an earlier run), and
  * the values of the run are remembered there when ImageJ quits.
  * <p>
@@ -105,8 +106,8 @@ class RealWindowIT {
 			"source = getImageID();",
 			"run('Set... ', 'zoom=300 x=32 y=32');",
 			"setLocation(10, 110);",
-			"doCommand('Saliency Map');", // as the menu does: its own thread, the dialog shown
-			"while (nImages < 2) wait(100);",
+			"File.saveString('ready', '" + out.resolve("ready") + "');",
+			"while (nImages < 2) wait(100);", // the test chooses Plugins > Explain-IJ > Attribution > Saliency Map
 			"setLocation(290, 110);",
 			"run('Set... ', 'zoom=300 x=32 y=32');",
 			"selectImage(source);",
@@ -115,7 +116,7 @@ class RealWindowIT {
 			"while (!File.exists('" + out.resolve("go") + "')) wait(100);",
 			"selectImage(2);",
 			"saveAs('Tiff', '" + out.resolve("saliency.tif") + "');",
-			"doCommand('Grad-CAM');", // the attribution is the active image: refused, before any dialog
+			"doCommand('Grad-CAM');", // as a menu click (its own thread); the attribution is in front: refused, before any dialog
 			"while (!File.exists('" + out.resolve("go2") + "')) wait(100);",
 			"wait(300);",
 			"File.saveString('' + nImages, '" + out.resolve("images_after_refusal.txt") + "');",
@@ -144,6 +145,8 @@ class RealWindowIT {
 		pb.environment().putIfAbsent("DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
 		imagej = pb.start();
 		try {
+			waitForFile(out.resolve("ready"));
+			chooseSaliencyFromTheMenu(shots);
 			final String dialog = waitForWindow("^Saliency Map$");
 			Thread.sleep(700); // let AWT paint the dialog before the screenshot
 			x("import", "-window", dialog, shots.resolve("dialog.png").toString());
@@ -245,6 +248,43 @@ class RealWindowIT {
 		}
 	}
 
+	/**
+	 * Plugins > Explain-IJ > Attribution > Saliency Map, as a user does: a click on the menu bar's first
+	 * menu (File), then the keyboard: Left three times wraps round to Plugins, Up goes to its last entry
+	 * (Explain-IJ, the only plugin folder of this fresh ImageJ), Right opens Explain-IJ, Right opens
+	 * Attribution (Saliency Map highlighted), Return chooses it. A screenshot shows the open menu.
+	 */
+	private void chooseSaliencyFromTheMenu(final Path shots) throws Exception {
+		final String main = waitForWindow("^ImageJ$");
+		final int[] g = geometry(main);
+		x("xdotool", "mousemove", Integer.toString(g[0] + 20), Integer.toString(g[1] + 12), "click", "1");
+		for (final String key : new String[] { "Left", "Left", "Left", "Up", "Right", "Right" }) {
+			Thread.sleep(300); // each menu opens before the next key
+			x("xdotool", "key", key);
+		}
+		Thread.sleep(500);
+		x("import", "-window", "root", "-crop", "800x512+0+0", "+repage", shots.resolve("menu.png").toString());
+		x("xdotool", "key", "Return");
+	}
+
+	/** x, y, width, height of a window. */
+	private int[] geometry(final String window) throws Exception {
+		final int[] g = new int[4];
+		for (final String line : x("xdotool", "getwindowgeometry", "--shell", window).split("\n")) {
+			final String[] kv = line.split("=");
+			if (kv.length != 2) continue;
+			final int v = Integer.parseInt(kv[1].trim());
+			switch (kv[0].trim()) {
+				case "X": g[0] = v; break;
+				case "Y": g[1] = v; break;
+				case "WIDTH": g[2] = v; break;
+				case "HEIGHT": g[3] = v; break;
+				default:
+			}
+		}
+		return g;
+	}
+
 	/** Clicks the dialog's OK button, the last one in its bottom-right corner (GenericDialog's layout). */
 	private void clickOk(final String window) throws Exception {
 		clickAt(window, -39, 22);
@@ -255,22 +295,9 @@ class RealWindowIT {
 	 * {@code x} (a fraction of the width when between 0 and 1, else pixels from the right edge when negative).
 	 */
 	private void clickAt(final String window, final double x, final int fromBottom) throws Exception {
-		final String geometry = x("xdotool", "getwindowgeometry", "--shell", window);
-		int left = 0, top = 0, w = 0, h = 0;
-		for (final String line : geometry.split("\n")) {
-			final String[] kv = line.split("=");
-			if (kv.length != 2) continue;
-			final int v = Integer.parseInt(kv[1].trim());
-			switch (kv[0].trim()) {
-				case "X": left = v; break;
-				case "Y": top = v; break;
-				case "WIDTH": w = v; break;
-				case "HEIGHT": h = v; break;
-				default:
-			}
-		}
-		final int cx = x > 0 && x < 1 ? left + (int) Math.round(w * x) : left + w + (int) x;
-		x("xdotool", "mousemove", Integer.toString(cx), Integer.toString(top + h - fromBottom), "click", "1");
+		final int[] g = geometry(window);
+		final int cx = x > 0 && x < 1 ? g[0] + (int) Math.round(g[2] * x) : g[0] + g[2] + (int) x;
+		x("xdotool", "mousemove", Integer.toString(cx), Integer.toString(g[1] + g[3] - fromBottom), "click", "1");
 	}
 
 	private String x(final String... command) throws Exception {
