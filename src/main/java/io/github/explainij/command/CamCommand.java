@@ -13,7 +13,7 @@ import org.scijava.plugin.Plugin;
 	description = "Class activation mapping (Zhou et al. 2016): the features before global average pooling weighted by the class's linear weights")
 public class CamCommand extends ClassActivationMapCommand {
 
-	@Parameter(label = "ReLU", description = "set negative values to zero (the paper's map is signed: default off)")
+	@Parameter(label = "Only positive evidence", description = Options.RELU_DESCRIPTION)
 	private boolean relu = false;
 
 	@Override

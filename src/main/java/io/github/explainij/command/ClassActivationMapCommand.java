@@ -24,8 +24,9 @@ public abstract class ClassActivationMapCommand extends AttributionCommand {
 	@Parameter(label = "Layer", required = false, description = Options.CAM_LAYER_DESCRIPTION)
 	protected String layer = "";
 
-	@Parameter(label = "Also the map at the layer's resolution",
-		description = "add a second image: the map on the layer's own grid (e.g. 16x16), before upsampling")
+	@Parameter(label = "Also show the coarse map",
+		description = "Add a second image: the map on the layer's own small grid (e.g. 16x16) before it is enlarged to the image, " +
+			"to see what the network really resolves")
 	protected boolean layer_resolution = false;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Layer map", required = false)

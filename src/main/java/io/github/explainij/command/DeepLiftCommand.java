@@ -13,7 +13,8 @@ import org.scijava.plugin.Plugin;
 public class DeepLiftCommand extends AttributionCommand {
 
 	@Parameter(label = "Baseline", choices = { Options.BASELINE_ZERO, Options.BASELINE_MEAN, Options.BASELINE_BLUR },
-		description = "reference image in raw values: zero (black), mean (each channel's mean) or blur (Gaussian, sigma 5 px)")
+		description = "The 'empty' image the real one is compared with: black (zero), a flat image at each channel's mean, or the " +
+			"image blurred (Gaussian, sigma 5 px). The map explains the score's difference between the two.")
 	private String baseline = Options.BASELINE_ZERO;
 
 	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)

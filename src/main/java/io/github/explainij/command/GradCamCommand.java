@@ -13,7 +13,7 @@ import org.scijava.plugin.Plugin;
 	description = "Grad-CAM (Selvaraju et al. 2017): a layer's channels weighted by the mean gradient of the class score, as Captum's LayerGradCam")
 public class GradCamCommand extends ClassActivationMapCommand {
 
-	@Parameter(label = "ReLU", description = "set negative values to zero (Captum's relu_attributions)")
+	@Parameter(label = "Only positive evidence", description = Options.RELU_DESCRIPTION)
 	private boolean relu = true;
 
 	@Override

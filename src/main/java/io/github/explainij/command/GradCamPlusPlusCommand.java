@@ -13,7 +13,7 @@ import org.scijava.plugin.Plugin;
 	description = "Grad-CAM++ (Chattopadhay et al. 2018): channel weights from positive gradients with second- and third-order terms, as pytorch-grad-cam")
 public class GradCamPlusPlusCommand extends ClassActivationMapCommand {
 
-	@Parameter(label = "ReLU", description = "set negative values to zero (as pytorch-grad-cam)")
+	@Parameter(label = "Only positive evidence", description = Options.RELU_DESCRIPTION)
 	private boolean relu = true;
 
 	@Override

@@ -16,8 +16,9 @@ public class GuidedGradCamCommand extends AttributionCommand {
 	@Parameter(label = "Layer", required = false, description = Options.CAM_LAYER_DESCRIPTION)
 	private String layer = "";
 
-	@Parameter(label = "Upsampling of the Grad-CAM map", choices = { GuidedGradCam.BILINEAR, GuidedGradCam.NEAREST },
-		description = "bilinear (as the Grad-CAM command) or nearest (Captum's GuidedGradCam default)")
+	@Parameter(label = "Enlarging the coarse map", choices = { GuidedGradCam.BILINEAR, GuidedGradCam.NEAREST },
+		description = "How the Grad-CAM map is enlarged to the image: bilinear (smooth, as the Grad-CAM command) or nearest " +
+			"(blocky, Captum's GuidedGradCam default)")
 	private String upsample = GuidedGradCam.BILINEAR;
 
 	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)

@@ -14,22 +14,25 @@ import org.scijava.plugin.Plugin;
 	description = "Path integral of gradients from a baseline to the image (Sundararajan et al. 2017; Captum's IntegratedGradients); signed")
 public class IntegratedGradientsCommand extends AttributionCommand {
 
-	@Parameter(label = "Steps", min = "1", description = "points on the path from the baseline to the image")
+	@Parameter(label = "Steps", min = "1", description = "How many images between the baseline and the real image are used; more steps are more exact and " +
+		"slower (50 is usual; check the result's 'delta')")
 	private int steps = 50;
 
-	@Parameter(label = "Integration", choices = { Options.INTEGRATION_GAUSS_LEGENDRE, Options.INTEGRATION_RIEMANN_LEFT,
+	@Parameter(label = "Integration rule", choices = { Options.INTEGRATION_GAUSS_LEGENDRE, Options.INTEGRATION_RIEMANN_LEFT,
 		Options.INTEGRATION_RIEMANN_RIGHT, Options.INTEGRATION_RIEMANN_MIDDLE, Options.INTEGRATION_RIEMANN_TRAPEZOID },
-		description = "quadrature rule, as Captum's 'method' (default gausslegendre)")
+		description = "How the steps are placed and summed (Captum's 'method'); gausslegendre is the most exact " +
+		"for a given number of steps")
 	private String integration = Options.INTEGRATION_GAUSS_LEGENDRE;
 
 	@Parameter(label = "Baseline", choices = { Options.BASELINE_ZERO, Options.BASELINE_MEAN, Options.BASELINE_BLUR, Options.BASELINE_NOISE },
-		description = "the reference image, in raw values: black, the image's mean, the image blurred, or noise with its statistics")
+		description = "The 'empty' image the path starts from: black (zero), a flat image at the mean, the image blurred, " +
+			"or noise with the image's statistics. The map explains the score's difference between it and the image.")
 	private String baseline = Options.BASELINE_ZERO;
 
-	@Parameter(label = "Random seed", description = "seed of the noise baseline")
+	@Parameter(label = "Random seed", description = Options.SEED_DESCRIPTION + " Used only by the noise baseline.")
 	private long seed = 1;
 
-	@Parameter(label = "Batch size (0 = auto)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
+	@Parameter(label = "Batch size (0 = automatic)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
 	private int batch_size = 0;
 
 	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)

@@ -13,14 +13,15 @@ import org.scijava.plugin.Plugin;
 	description = "Gradients at scaled copies alpha x image, one slice per alpha (Sundararajan et al., gradients of counterfactuals)")
 public class InteriorGradientsCommand extends AttributionCommand {
 
-	@Parameter(label = "Alphas", description = "scaling factors in [0, 1], comma-separated; '...' continues a sequence, e.g. " +
-		Options.ALPHAS_DEFAULT)
+	@Parameter(label = "Alphas (brightness scales)", description = "The image is dimmed to each of these fractions of its " +
+		"brightness (0 to 1, comma-separated; '...' continues a sequence, e.g. " + Options.ALPHAS_DEFAULT + "); one map per value")
 	private String alphas = Options.ALPHAS_DEFAULT;
 
-	@Parameter(label = "Absolute value", description = "false: signed gradient summed over channels; true: |gradient|, max over channels")
+	@Parameter(label = "Absolute value", description = "Show how strongly each pixel matters, whatever the direction (|gradient|, the largest over channels); " +
+		"untick to see the sign (gradient summed over channels)")
 	private boolean absolute = false;
 
-	@Parameter(label = "Batch size (0 = auto)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
+	@Parameter(label = "Batch size (0 = automatic)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
 	private int batch_size = 0;
 
 	@Override

@@ -13,7 +13,7 @@ import org.scijava.plugin.Plugin;
 	description = "Layer-CAM (Jiang et al. 2021): every activation weighted by its own positive gradient, as pytorch-grad-cam")
 public class LayerCamCommand extends ClassActivationMapCommand {
 
-	@Parameter(label = "ReLU", description = "set negative values to zero (as pytorch-grad-cam)")
+	@Parameter(label = "Only positive evidence", description = Options.RELU_DESCRIPTION)
 	private boolean relu = true;
 
 	@Override

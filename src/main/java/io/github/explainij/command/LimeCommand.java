@@ -35,33 +35,39 @@ import java.util.Locale;
 	description = "Weighted linear fit of the score on which SLIC superpixels are shown (Ribeiro et al. 2016; the lime package)")
 public class LimeCommand extends AttributionCommand {
 
-	@Parameter(label = "Superpixels", min = "1", description = "approximate number of SLIC superpixels")
+	@Parameter(label = "Segments (number of superpixels)", min = "1", description = "Roughly how many patches (SLIC superpixels) " +
+		"the image is cut into; each patch is shown or hidden as a whole. More patches give a finer map and need more samples.")
 	private int segments = Slic.DEFAULT_SEGMENTS;
 
-	@Parameter(label = "Compactness", description = "SLIC compactness on intensities rescaled to [0, 1] (1st to 99.8th percentile); " +
-		"0.5 follows cell outlines, larger gives squarer superpixels (10: a square grid)")
+	@Parameter(label = "Compactness", description = "How square the patches are: 0.5 (default) lets patches follow cell outlines, " +
+		"larger values give squarer patches (10: a regular grid). SLIC compactness, on intensities scaled to 0-1 between their " +
+		"1st and 99.8th percentiles")
 	private double compactness = Slic.DEFAULT_COMPACTNESS;
 
-	@Parameter(label = "Samples", min = "2", description = "perturbed images (forward passes); the first is the image itself")
+	@Parameter(label = "Samples", min = "2", description = "How many images with random patches hidden are scored (one network pass each; the first is the " +
+		"image itself). More samples give a steadier map and take longer.")
 	private int samples = 1000;
 
-	@Parameter(label = "Kernel width", description = "width of the exponential kernel on the cosine distance (lime: 0.25)")
+	@Parameter(label = "Kernel width", description = "How strongly samples close to the real image count more than others (the width of lime's " +
+		"exponential kernel on the cosine distance; lime uses 0.25)")
 	private double kernel_width = 0.25;
 
-	@Parameter(label = "Top superpixels", min = "0", description = "how many superpixels with the largest positive weights to mark as ROIs")
+	@Parameter(label = "Features (patches to mark)", min = "0", description = "How many of the patches that raise the score most " +
+		"are outlined as ROIs (in the ROI Manager)")
 	private int features = 5;
 
-	@Parameter(label = "Random seed", description = "the same seed gives the same samples and the same map")
+	@Parameter(label = "Random seed", description = Options.SEED_DESCRIPTION)
 	private long seed = 0;
 
 	@Parameter(label = "Fill", choices = { Options.FILL_SEGMENT_MEAN, Options.FILL_ZERO, Options.FILL_MEAN, Options.FILL_BLUR, Options.FILL_VALUE },
-		description = "what hidden superpixels become, in raw intensities (segment_mean: each superpixel's mean, as lime's hide_color=None)")
+		description = "What a hidden patch is replaced with: its own mean intensity (segment_mean, lime's default), " +
+		"black (zero), the image mean, the blurred image, or the fill value")
 	private String fill = Options.FILL_SEGMENT_MEAN;
 
-	@Parameter(label = "Fill value", description = "raw intensity used when fill=value")
+	@Parameter(label = "Fill value", description = "The intensity (in the image's own units) used when Fill is 'value'")
 	private double fill_value = 0;
 
-	@Parameter(label = "Batch size", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
+	@Parameter(label = "Batch size (0 = automatic)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
 	private int batch_size = 0;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Superpixels")

@@ -13,17 +13,19 @@ import org.scijava.plugin.Plugin;
 public class LrpCommand extends AttributionCommand {
 
 	@Parameter(label = "Rule", choices = { Options.LRP_RULE_EPSILON, Options.LRP_RULE_ZPLUS, Options.LRP_RULE_ALPHABETA,
-		Options.LRP_RULE_COMPOSITE }, description = "epsilon everywhere; z+ or alpha-beta on conv and linear layers; composite: " +
-			"z-box on the first conv, z+ on the other convs, epsilon on linear layers")
+		Options.LRP_RULE_COMPOSITE }, description = "How the score is shared out layer by layer: epsilon everywhere (closest to " +
+			"the gradient), z+ or alpha-beta on conv and linear layers (positive evidence, less noise), or composite: z-box on the first " +
+			"conv, z+ on the other convs, epsilon on linear layers (the usual choice for images)")
 	private String rule = Options.LRP_RULE_EPSILON;
 
-	@Parameter(label = "Epsilon", description = "stabilizer added to every denominator (z + epsilon * sign(z))")
+	@Parameter(label = "Epsilon", description = "A small number that keeps the sharing stable (added to every denominator, z + epsilon * " +
+		"sign(z)); larger values keep only the strongest evidence")
 	private double epsilon = Options.LRP_EPSILON;
 
-	@Parameter(label = "Alpha", description = "alpha-beta rule: weight of positive contributions (alpha - beta = 1)")
+	@Parameter(label = "Alpha", description = "Alpha-beta rule only: weight of the evidence for the class (alpha - beta must be 1)")
 	private double alpha = Options.LRP_ALPHA;
 
-	@Parameter(label = "Beta", description = "alpha-beta rule: weight of negative contributions")
+	@Parameter(label = "Beta", description = "Alpha-beta rule only: weight of the evidence against the class")
 	private double beta = Options.LRP_BETA;
 
 	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)

@@ -24,10 +24,12 @@ import org.scijava.plugin.Plugin;
 	description = "Score drop when a sliding window is occluded, averaged over the windows covering each pixel (Zeiler & Fergus 2014; Captum's Occlusion)")
 public class OcclusionCommand extends AttributionCommand {
 
-	@Parameter(label = "Window size", min = "0", description = "side of the square occluding window (in 'units')")
+	@Parameter(label = "Window size", min = "0", description = "Side of the square that hides part of the image (in Units). Make it about the size of the " +
+		"structures that matter (a nucleus, a spot); smaller windows give finer maps and more passes.")
 	private double window = 16;
 
-	@Parameter(label = "Stride", min = "0", description = "step between window positions (in 'units'); at most the window size")
+	@Parameter(label = "Stride", min = "0", description = "How far the square moves between positions (in Units; at most the window size). " +
+		"Smaller steps give smoother maps and take longer: the passes grow with 1 / stride squared.")
 	private double stride = 4;
 
 	@Parameter(label = "Window depth (slices, 3D models)", min = "1",
@@ -41,13 +43,14 @@ public class OcclusionCommand extends AttributionCommand {
 	private String units = Options.UNITS_PIXELS;
 
 	@Parameter(label = "Fill", choices = { Options.FILL_ZERO, Options.FILL_MEAN, Options.FILL_BLUR, Options.FILL_VALUE },
-		description = "what replaces the occluded pixels, in raw intensities: 0, the image mean, the blurred image, or fill_value")
+		description = "What the hidden pixels are replaced with: black (zero), the image mean, the blurred image, or the fill " +
+			"value. Use mean or blur when black itself looks like a signal to the model.")
 	private String fill = Options.FILL_ZERO;
 
-	@Parameter(label = "Fill value", description = "raw intensity used when fill=value")
+	@Parameter(label = "Fill value", description = "The intensity (in the image's own units) used when Fill is 'value'")
 	private double fill_value = 0;
 
-	@Parameter(label = "Batch size", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
+	@Parameter(label = "Batch size (0 = automatic)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
 	private int batch_size = 0;
 
 	@Parameter(type = ItemIO.OUTPUT, label = "Window map")

@@ -27,7 +27,19 @@ public final class Options {
 	public static final String DEVICE_CPU = "cpu";
 	public static final String DEVICE_GPU = "gpu";
 
-	public static final String TARGET_DESCRIPTION = "'predicted' (the top class), a class index (0-based, as PyTorch counts) or a class name from the model's sidecar";
+	public static final String MODEL_FILE_DESCRIPTION = "The trained network, saved as TorchScript (.pt). If a .json file with the same name sits beside it, " +
+		"it gives the class names and how pixel values are normalized. A .pt file is a program: open only models you trust.";
+	public static final String TARGET_DESCRIPTION = "Which class to explain: 'predicted' (the class the model chooses for this image), or a class " +
+		"name from the model's list, or a class number (0 is the first). Change it to ask why the image is (or is not) that class.";
+	public static final String SCORE_DESCRIPTION = "What is explained: the class's raw score (logit, the usual choice) or its probability " +
+		"(softmax), which also depends on the other classes.";
+	public static final String DEVICE_DESCRIPTION = "Where the network runs: auto uses a GPU when one is set up, else the CPU; the result is the same.";
+	public static final String SHOW_OVERLAY_DESCRIPTION = "Draw the map as a coloured, see-through layer on the image (remove it with " +
+		"Image > Overlay > Remove Overlay); the map itself is always a new 32-bit image.";
+	public static final String SEED_DESCRIPTION = "Starting number of the random generator: the same seed gives the same map; change it to " +
+		"see how much the map depends on chance.";
+	public static final String RELU_DESCRIPTION = "Keep only the parts that raise the class score (negative values set to 0, the technical 'ReLU'); " +
+		"untick to also see what lowers it.";
 
 	// ---- regions and objects, planes ----
 	public static final String REGION = "region";
@@ -55,9 +67,11 @@ public final class Options {
 
 	// ---- shared by several families ----
 	public static final String PER_CHANNEL = "per_channel";
-	public static final String PER_CHANNEL_DESCRIPTION = "keep one slice per input channel instead of reducing over channels";
+	public static final String PER_CHANNEL_DESCRIPTION = "For multi-channel images: one map per channel (a stack) instead of one map " +
+		"for all channels together.";
 	public static final String BATCH_SIZE = "batch_size";
-	public static final String BATCH_SIZE_DESCRIPTION = "images per forward (and backward) pass; 0 chooses from the image size and a memory budget (results do not depend on it)";
+	public static final String BATCH_SIZE_DESCRIPTION = "How many images the network processes at once; 0 chooses from the image size and " +
+		"the memory. The result does not depend on it; lower it only if memory runs out.";
 	public static final String BASELINE_ZERO = io.github.explainij.method.Baselines.ZERO;
 	public static final String BASELINE_MEAN = io.github.explainij.method.Baselines.MEAN;
 	public static final String BASELINE_BLUR = io.github.explainij.method.Baselines.BLUR;
@@ -65,7 +79,8 @@ public final class Options {
 
 	// ---- class activation maps (CAM family) ----
 	public static final String CAM_LAYER = "layer";
-	public static final String CAM_LAYER_DESCRIPTION = "the stage whose output is explained (a feature map [B, C, h, w]); empty: the sidecar's cam_layer, else the last convolution (or the ReLU right after it)";
+	public static final String CAM_LAYER_DESCRIPTION = "The network layer whose feature maps are weighed (a stage name, e.g. relu3). " +
+		"Leave empty for the usual choice: the model's cam_layer, else the last convolution (or the ReLU after it). Earlier layers give finer, noisier maps.";
 	public static final String CAM_LAYER_RESOLUTION = "layer_resolution";
 	public static final String CAM_LAYER_MAP = "layer_map";
 
@@ -97,7 +112,8 @@ public final class Options {
 	// ---- perturbation methods (occlusion, LIME, RISE) ----
 	public static final String UNITS_PIXELS = "pixels";
 	public static final String UNITS_CALIBRATED = "calibrated";
-	public static final String UNITS_DESCRIPTION = "whether window and cell sizes are in pixels or in the image's calibrated units (e.g. microns, via Image > Properties)";
+	public static final String UNITS_DESCRIPTION = "Whether sizes are in pixels or in the image's calibrated units (e.g. microns, " +
+		"set in Image > Properties).";
 	public static final String FILL_ZERO = BASELINE_ZERO;
 	public static final String FILL_MEAN = BASELINE_MEAN;
 	public static final String FILL_BLUR = BASELINE_BLUR;

@@ -13,10 +13,11 @@ import org.scijava.plugin.Plugin;
 	description = "Gradient of the class score with respect to the pixels (Simonyan et al. 2014)")
 public class SaliencyCommand extends AttributionCommand {
 
-	@Parameter(label = "Absolute value", description = "|gradient|, max over channels (Simonyan); false: signed gradient, summed over channels")
+	@Parameter(label = "Absolute value", description = "Show how strongly each pixel matters, whatever the direction (|gradient|, the largest over " +
+		"channels, as Simonyan et al.); untick to see whether brightening a pixel raises (positive) or lowers the score")
 	private boolean absolute = true;
 
-	@Parameter(label = "One slice per channel", description = "keep one slice per input channel instead of reducing over channels")
+	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)
 	private boolean per_channel = false;
 
 	@Override

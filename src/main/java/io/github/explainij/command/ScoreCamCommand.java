@@ -13,10 +13,10 @@ import org.scijava.plugin.Plugin;
 	description = "Score-CAM (Wang et al. 2020): channels weighted by the class score of the input masked with each upsampled channel, as pytorch-grad-cam")
 public class ScoreCamCommand extends ClassActivationMapCommand {
 
-	@Parameter(label = "ReLU", description = "set negative values to zero (as pytorch-grad-cam)")
+	@Parameter(label = "Only positive evidence", description = Options.RELU_DESCRIPTION)
 	private boolean relu = true;
 
-	@Parameter(label = "Batch size", min = "0", description = "masked inputs per forward pass; 0 = automatic (from memory)")
+	@Parameter(label = "Batch size (0 = automatic)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
 	private int batch_size = 0;
 
 	@Override

@@ -14,36 +14,41 @@ import org.scijava.plugin.Plugin;
 	description = "Gradients averaged over noisy copies of the image (Smilkov et al. 2017; Captum's NoiseTunnel)")
 public class SmoothGradCommand extends AttributionCommand {
 
-	@Parameter(label = "Samples", min = "1", description = "number of noisy copies")
+	@Parameter(label = "Samples", min = "1", description = "How many noisy copies of the image are averaged (one network pass each); more give a " +
+		"smoother map and take longer")
 	private int samples = 25;
 
 	@Parameter(label = "Noise (fraction of intensity range)", min = "0", stepSize = "0.05",
-		description = "noise standard deviation as a fraction of the image's max - min")
+		description = "Strength of the added noise, as a fraction of the image's intensity range (max - min); " +
+			"0.1-0.2 is usual")
 	private double noise = 0.15;
 
 	@Parameter(label = "Variant", choices = { Options.VARIANT_SMOOTHGRAD, Options.VARIANT_SMOOTHGRAD_SQ, Options.VARIANT_VARGRAD },
-		description = "mean of the sample attributions, mean of their squares, or their variance")
+		description = "How the copies' maps are combined: their mean (smoothgrad), the mean of their squares " +
+			"(smoothgrad_sq, sharper) or their variance (vargrad)")
 	private String variant = Options.VARIANT_SMOOTHGRAD;
 
-	@Parameter(label = "Attribution of each sample", choices = { Options.BASE_SALIENCY, Options.BASE_GRADIENT_X_INPUT,
+	@Parameter(label = "Base (map of each copy)", choices = { Options.BASE_SALIENCY, Options.BASE_GRADIENT_X_INPUT,
 		"integrated-gradients", "guided-backprop", "deconvnet", "lrp", "deeplift", "grad-cam", "grad-cam-pp", "layer-cam", "guided-grad-cam",
 		"occlusion" },
-		description = "the method averaged over the noisy copies: the gradient (Saliency), gradient x (noisy) input, or any other " +
-			"method with its own parameters (Captum's NoiseTunnel)")
+		description = "What is computed for each noisy copy: the gradient (as Saliency Map), gradient x image (as Gradient x Input), " +
+			"or any other method with its own parameters (Captum's NoiseTunnel)")
 	private String base = Options.BASE_SALIENCY;
 
 	@Parameter(label = "Parameters of that method", required = false,
-		description = "for a base other than saliency and gradient-x-input: its parameters as key=value pairs, e.g. 'steps=16 baseline=zero'")
+		description = "Only for a base other than saliency and gradient-x-input: its parameters as key=value pairs, " +
+			"e.g. 'steps=16 baseline=zero' for integrated-gradients. Empty: its defaults")
 	private String base_parameters = "";
 
-	@Parameter(label = "Absolute value of each sample",
-		description = "false (default): average raw gradients, as the paper; true: average |gradient|, as Captum's Saliency(abs=True) in a NoiseTunnel")
+	@Parameter(label = "Absolute value of each copy",
+		description = "Unticked (default): average the signed gradients, as the paper; ticked: average |gradient|, as " +
+			"Captum's Saliency(abs=True) in a NoiseTunnel")
 	private boolean absolute = false;
 
-	@Parameter(label = "Random seed", description = "the same seed gives the same noise, whatever the batch size")
+	@Parameter(label = "Random seed", description = Options.SEED_DESCRIPTION)
 	private long seed = 1;
 
-	@Parameter(label = "Batch size (0 = auto)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
+	@Parameter(label = "Batch size (0 = automatic)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
 	private int batch_size = 0;
 
 	@Parameter(label = "One slice per channel", description = Options.PER_CHANNEL_DESCRIPTION)

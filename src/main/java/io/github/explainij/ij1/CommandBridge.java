@@ -7,45 +7,69 @@ import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
+import io.github.explainij.command.AttributionCommand;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleRunner;
 import org.scijava.module.ModuleService;
+import org.scijava.module.process.LoadInputsPreprocessor;
 import org.scijava.module.process.PostprocessorPlugin;
 import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.module.process.SaveInputsPreprocessor;
 import org.scijava.plugin.PluginService;
 
-import java.io.File;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Runs an Explain-IJ SciJava command from plain ImageJ 1.x (and from IJ1 macros there). Every command
  * is registered in {@code plugins.config} under the same menu path and label as its SciJava command,
  * with the command's name as argument; in Fiji the SciJava command takes over that label.
  * <p>
- * The dialog is a {@link GenericDialog} whose labels are the command's field names with the first
- * letter capitalised ({@code Model_file} is shown as "Model file"), so macro keys are the field names:
- * {@code run("Saliency Map", "model_file=/models/cells.pt target=predicted")}.
+ * The dialog ({@link CommandDialog}) shows plain labels while macro keys stay the field names:
+ * {@code run("Saliency Map", "model_file=/models/cells.pt target=predicted")}. The command's progress
+ * goes straight to ImageJ's status and progress bars (plain ImageJ shows no SciJava status events).
+ * <p>
+ * Plain ImageJ 1.x loads this class and the jars in {@code plugins/jars/} through its own plugin class
+ * loader, which the thread's context class loader does not see; SciJava (and DJL) find their plugins
+ * through the context class loader, so the bridge sets it to its own class loader while it works.
  */
 public class CommandBridge implements PlugIn {
 
 	private static Context context;
 
 	static synchronized Context context() {
-		if (context == null) context = new Context();
+		if (context == null) context = withPluginLoader(Context::new);
 		return context;
 	}
 
 	@Override
 	public void run(final String name) {
+		withPluginLoader(() -> {
+			runCommand(name);
+			return null;
+		});
+	}
+
+	private void runCommand(final String name) {
 		final ImagePlus image = WindowManager.getCurrentImage();
 		if (image == null) {
 			IJ.noImage();
+			return;
+		}
+		final String refusal = AttributionCommand.resultRefusal(image);
+		if (refusal != null) { // before the dialog: nothing to fill in for a run that cannot happen
+			IJ.error("Explain-IJ", refusal);
+			if (Macro.getOptions() != null || IJ.isMacro()) Macro.abort();
 			return;
 		}
 		final Context ctx = context();
@@ -56,13 +80,22 @@ public class CommandBridge implements PlugIn {
 		}
 		final ModuleService modules = ctx.service(ModuleService.class);
 		final Module module = modules.createModule(info);
+		// progress straight to ImageJ's bars (plain ImageJ shows no SciJava status events)
+		if (module instanceof CommandModule && ((CommandModule) module).getCommand() instanceof AttributionCommand) {
+			((AttributionCommand) ((CommandModule) module).getCommand()).setProgressDisplay(CommandBridge::showProgress);
+		}
 		final List<ModuleItem<?>> inputs = ExplainCommands.userInputs(info);
-		final GenericDialog gd = new GenericDialog(info.getTitle());
-		for (final ModuleItem<?> item : inputs) addField(gd, item, module.getInput(item.getName()));
+		final boolean macro = Macro.getOptions() != null;
+		final CommandDialog dialog = new CommandDialog(info, inputs, macro);
+		final Map<String, Object> initial = new LinkedHashMap<>();
+		for (final ModuleItem<?> item : inputs) initial.put(item.getName(), dialog.initial(item, module.getInput(item.getName())));
+		final GenericDialog gd = dialog.build(initial);
 		gd.showDialog();
 		if (gd.wasCanceled()) return;
+		final Map<String, Object> values = dialog.read();
+		dialog.remember(values);
 		for (final ModuleItem<?> item : inputs) {
-			module.setInput(item.getName(), nextValue(gd, item));
+			module.setInput(item.getName(), values.get(item.getName()));
 			module.resolveInput(item.getName());
 		}
 		for (final ModuleItem<?> item : info.inputs()) {
@@ -72,18 +105,26 @@ public class CommandBridge implements PlugIn {
 			}
 		}
 		try {
-			// Services are injected; outputs are shown below (SciJava's display postprocessors do not know ImagePlus).
-			final List<PreprocessorPlugin> pre = ctx.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class);
-			modules.run(module, pre, List.<PostprocessorPlugin> of(), java.util.Map.of()).get();
+			// In this thread (its context class loader is set); services are injected, values are the dialog's
+			// (SciJava's own persistence is left out: ImageJ's preferences remember them). Outputs are shown
+			// below: SciJava's display postprocessors do not know ImagePlus.
+			final List<PreprocessorPlugin> pre = ctx.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class)
+				.stream().filter(p -> !(p instanceof LoadInputsPreprocessor) && !(p instanceof SaveInputsPreprocessor))
+				.collect(Collectors.toList());
+			new ModuleRunner(ctx, module, pre, List.<PostprocessorPlugin> of()).run();
 		}
-		catch (final Exception e) {
+		catch (final RuntimeException e) {
 			IJ.handleException(e);
 			return;
 		}
+		finally {
+			IJ.showProgress(1.0);
+		}
 		final String why = ExplainCommands.cancelReason(module);
 		if (why != null) {
+			IJ.showStatus("");
 			IJ.error("Explain-IJ", why);
-			if (Macro.getOptions() != null || IJ.isMacro()) Macro.abort();
+			if (macro || IJ.isMacro()) Macro.abort();
 			return;
 		}
 		image.updateAndDraw();
@@ -96,47 +137,22 @@ public class CommandBridge implements PlugIn {
 		if (attribution instanceof ImagePlus) ((ImagePlus) attribution).show();
 	}
 
-	private static String label(final ModuleItem<?> item) {
-		final String n = item.getName();
-		return Character.toUpperCase(n.charAt(0)) + n.substring(1);
-	}
-
-	private static void addField(final GenericDialog gd, final ModuleItem<?> item, final Object value) {
-		final Class<?> t = item.getType();
-		final String label = label(item);
-		if (t == boolean.class || t == Boolean.class) {
-			gd.addCheckbox(label, value != null && (Boolean) value);
+	/** Runs {@code work} with this plugin's class loader as the thread's context class loader. */
+	static <T> T withPluginLoader(final java.util.function.Supplier<T> work) {
+		final Thread thread = Thread.currentThread();
+		final ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(CommandBridge.class.getClassLoader());
+		try {
+			return work.get();
 		}
-		else if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
-			gd.addNumericField(label, value == null ? 0 : ((Number) value).doubleValue(), 0);
-		}
-		else if (t == double.class || t == Double.class || t == float.class || t == Float.class) {
-			gd.addNumericField(label, value == null ? 0 : ((Number) value).doubleValue(), 4);
-		}
-		else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
-			final String[] choices = item.getChoices().stream().map(Object::toString).toArray(String[]::new);
-			gd.addChoice(label, choices, value == null ? choices[0] : value.toString());
-		}
-		else if (t == File.class) {
-			gd.addFileField(label, value == null ? "" : ((File) value).getPath());
-		}
-		else {
-			gd.addStringField(label, value == null ? "" : value.toString(), 20);
+		finally {
+			thread.setContextClassLoader(previous);
 		}
 	}
 
-	private static Object nextValue(final GenericDialog gd, final ModuleItem<?> item) {
-		final Class<?> t = item.getType();
-		if (t == boolean.class || t == Boolean.class) return gd.getNextBoolean();
-		if (t == int.class || t == Integer.class) return (int) gd.getNextNumber();
-		if (t == long.class || t == Long.class) return (long) gd.getNextNumber();
-		if (t == double.class || t == Double.class) return gd.getNextNumber();
-		if (t == float.class || t == Float.class) return (float) gd.getNextNumber();
-		if (item.getChoices() != null && !item.getChoices().isEmpty()) return gd.getNextChoice();
-		if (t == File.class) {
-			final String path = gd.getNextString().trim();
-			return path.isEmpty() ? null : new File(path);
-		}
-		return gd.getNextString();
+	/** A run's progress in ImageJ 1.x's status line and progress bar. */
+	static void showProgress(final int done, final int total, final String message) {
+		if (message != null) IJ.showStatus(message);
+		IJ.showProgress(done, total);
 	}
 }

@@ -32,6 +32,20 @@ public final class MacroRunner {
 	 * @return what the macro run printed (the ImageJ log included); the run must have exited 0
 	 */
 	public static String run(final String macro, final String argument, final Path workDir) throws IOException, InterruptedException {
+		return runMain(MacroHarness.class, macro, workDir, TestData.repo().toString(), TestData.repo().resolve("macros").resolve(macro).toString(),
+			argument);
+	}
+
+	/**
+	 * Runs a class's {@code main} with these arguments in a child JVM on a display (as {@link #run}); the
+	 * run must exit 0.
+	 *
+	 * @param what what runs, for messages
+	 * @return what it printed
+	 */
+	public static String runMain(final Class<?> main, final String what, final Path workDir, final String... args)
+		throws IOException, InterruptedException
+	{
 		final List<String> cmd = new ArrayList<>();
 		final String display = System.getenv("DISPLAY");
 		if (display == null || display.isEmpty()) {
@@ -39,7 +53,7 @@ public final class MacroRunner {
 				if ("true".equalsIgnoreCase(System.getenv("CI"))) fail("CI needs xvfb-run (apt-get install xvfb xauth) for the macro tests");
 				// surefire shows only a count of skipped tests: say which and why on the console
 				final String why = "no display and no xvfb-run: install xvfb (apt-get install xvfb xauth) to run the macro tests";
-				System.out.println("SKIPPED macro test " + macro + ": " + why);
+				System.out.println("SKIPPED macro test " + what + ": " + why);
 				Assumptions.abort(why);
 			}
 			cmd.add("xvfb-run");
@@ -49,15 +63,13 @@ public final class MacroRunner {
 		cmd.add("-Dai.djl.offline=true");
 		cmd.add("-cp");
 		cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
-		cmd.add(MacroHarness.class.getName());
-		cmd.add(TestData.repo().toString());
-		cmd.add(TestData.repo().resolve("macros").resolve(macro).toString());
-		cmd.add(argument);
+		cmd.add(main.getName());
+		cmd.addAll(List.of(args));
 		final Path log = Files.createTempFile(workDir, "macro", ".log");
 		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		if (!p.waitFor(4, TimeUnit.MINUTES)) {
 			p.destroyForcibly();
-			fail(macro + " did not finish in 4 minutes:\n" + Files.readString(log));
+			fail(what + " did not finish in 4 minutes:\n" + Files.readString(log));
 		}
 		final String printed = Files.readString(log, StandardCharsets.UTF_8);
 		assertEquals(0, p.exitValue(), printed);
