@@ -228,16 +228,13 @@ public abstract class AttributionCommand extends ContextCommand {
 	 */
 	private Attribution perChannel(final Attribution a, final Network network) {
 		final int channels = image.getType() == ImagePlus.COLOR_RGB ? 3 : image.getNChannels();
-		final boolean perChannelMap = "true".equals(a.parameters().get(Options.PER_CHANNEL)) ||
-			a.method().equals(io.github.explainij.method.perturbation.ChannelAblation.NAME);
+		final boolean perChannelMap = "true".equals(a.parameters().get(Options.PER_CHANNEL));
 		final int dims = a.map().numDimensions();
 		if (!perChannelMap || channels < 2 || resultsTable != null || a.map().dimension(dims - 1) != channels) return a;
 		final List<String> names = channelNames(network, channels);
 		resultsTable = ResultTables.channels(io.github.explainij.workflow.ChannelMass.of(a, names));
 		resultsTitle = CHANNEL_TABLE_TITLE;
-		final List<String> labels = new java.util.ArrayList<>();
-		for (final String n : names) labels.add(a.method().equals(io.github.explainij.method.perturbation.ChannelAblation.NAME) ? n + " ablated" : n);
-		return a.withSliceLabels(labels);
+		return a.withSliceLabels(names);
 	}
 
 	/** The input channels' names: the sidecar's channel_names, else the image's channel labels, else "channel k". */

@@ -49,13 +49,13 @@ public final class ChannelAblation implements AttributionMethod {
 		final List<String> labels = new ArrayList<>();
 		for (int k = 0; k < c; k++) {
 			java.util.Arrays.fill(map, k * n, (k + 1) * n, drops[k]);
-			labels.add("channel " + (k + 1) + " ablated");
+			labels.add("channel " + (k + 1));
 			results.put("drop_channel_" + (k + 1), String.format(Locale.ROOT, "%.6g", drops[k]));
 		}
 		results.put("forward_passes", Integer.toString(c + 1));
 		results.put("backward_passes", "0");
 		return new Attribution(request.channelMap(map), NAME, target, request.className(target), base, request.logits(), true,
-			Map.of("fill", "channel mean"), results, labels);
+			Map.of("fill", "channel mean", "per_channel", "true"), results, labels);
 	}
 
 	@Override
