@@ -116,9 +116,9 @@ class MainTest {
 		final String s = out.toString(StandardCharsets.UTF_8);
 		assertTrue(s.startsWith("occlusion: Occlusion Sensitivity  (Plugins > Explain-IJ > Attribution > Occlusion Sensitivity)"), s);
 		assertTrue(s.contains("usage: java -jar explain-ij.jar occlusion --model M.pt --image I.tif"), s);
-		assertTrue(s.contains("    --target text  (default: predicted)  'predicted' (the top class)"), s);
+		assertTrue(s.contains("    --target text  (default: predicted)  Which class to explain: 'predicted'"), s);
 		assertTrue(s.contains("    --device auto|cpu|gpu  (default: auto)"), s);
-		assertTrue(s.contains("    --param window=number  (default: 16.0)  side of the square occluding window"), s);
+		assertTrue(s.contains("    --param window=number  (default: 16.0)  Side of the square that hides part of the image"), s);
 		assertTrue(s.contains("    --param fill=zero|mean|blur|value  (default: zero)"), s);
 		assertTrue(!s.contains("model_file"), s);
 		assertEquals("", err());

@@ -37,8 +37,8 @@ class CommandDialogWindowTest {
 		assertTrue(labels.containsAll(List.of("Model file (TorchScript .pt)", "Target class", "Score", "Device", "Show overlay on the image",
 			"Window size", "Stride", "Units", "Fill", "Fill value", "Batch size (0 = automatic)")), printed);
 		assertTrue(labels.stream().noneMatch(l -> l.contains("_")), printed);
-		// window 16, stride 4, fill value 0, batch size 0: whole numbers, no ".0000"
-		assertEquals(List.of("0 16", "1 4", "2 0", "3 0"), numbers, printed);
+		// crop context 8, window 16, stride 4, window depth 1, stride along Z 1, fill value 0, batch size 0: whole numbers, no ".0000"
+		assertEquals(List.of("0 8", "1 16", "2 4", "3 1", "4 1", "5 0", "6 0"), numbers, printed);
 		assertEquals("predicted,interphase,mitotic,apoptotic,foci", targets.get(0), printed);
 		// linear-8x8's sidecar names its classes differently: the list follows the model
 		assertTrue(!targets.get(1).equals(targets.get(0)) && targets.get(1).startsWith("predicted"), printed);
