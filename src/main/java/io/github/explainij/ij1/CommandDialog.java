@@ -247,7 +247,8 @@ public final class CommandDialog {
 		else if (t == File.class) {
 			final String path = value == null ? "" : ((File) value).getPath();
 			gd.addFileField(key, path, Math.max(30, Math.min(60, path.length() + 2))); // the whole path in view
-			if (!GraphicsEnvironment.isHeadless()) {
+			if (!GraphicsEnvironment.isHeadless() && item.getName().equals(Options.MODEL_FILE)) {
+				// the model's Browse lists .pt files, and the target list follows the model typed here
 				modelField = (TextField) gd.getStringFields().lastElement();
 				filterBrowse(modelField);
 			}

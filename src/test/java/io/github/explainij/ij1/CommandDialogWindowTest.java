@@ -46,7 +46,9 @@ class CommandDialogWindowTest {
 		// Browse opens the .pt chooser of CommandDialog, not ImageJ's unfiltered one
 		final List<String> browse = new ArrayList<>();
 		for (final String line : printed.split("\n")) if (line.startsWith("BROWSE ")) browse.add(line.substring(7));
-		assertEquals(1, browse.size(), printed);
+		// two file fields: the model's Browse is the .pt chooser; the label image's is ImageJ's own
+		assertEquals(2, browse.size(), printed);
 		assertTrue(browse.get(0).startsWith(CommandDialog.class.getName()), printed);
+		assertTrue(!browse.get(1).startsWith(CommandDialog.class.getName()), printed);
 	}
 }
