@@ -13,6 +13,7 @@ import io.github.explainij.target.TargetSpec;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -139,7 +140,8 @@ public final class ObjectExplanations {
 			if (dense) {
 				final Region region = Region.of(o.mask(), new int[] { h, w }, reduce, o.name());
 				a = method.apply(new ExplainRequest(network, image, target, score, region, part));
-				map = single(a, o);
+				// one region keeps the method's own stack (alphas, channels); several are stacked one map each
+				map = objects.size() == 1 ? summed(a, w * h) : single(a, o);
 			}
 			else {
 				final int x0 = Math.max(0, o.x0() - context), y0 = Math.max(0, o.y0() - context);
@@ -164,10 +166,15 @@ public final class ObjectExplanations {
 	/** The object's single-slice map, row-major. */
 	private static float[] single(final Attribution a, final ObjectMask o) {
 		if (a.map().numDimensions() > 2 && a.map().dimension(2) > 1) {
-			throw new ExplainException(a.method() + " gives " + a.map().dimension(2) + " slices per object; per-object results need one " +
-				"map per object (switch off per_channel, or explain the objects one at a time)");
+			throw new ExplainException(a.method() + " gives " + a.map().dimension(2) + " slices (per channel, or per step) for each object; " +
+				"one slice per object needs one map per object: switch off per_channel, or explain one object at a time");
 		}
 		return ImagePlusAdapter.toChw(a.map());
+	}
+
+	/** The map summed over its slices (for the table of a single region with a stack), row-major. */
+	private static float[] summed(final Attribution a, final int n) {
+		return io.github.explainij.method.ChannelMaps.sum(ImagePlusAdapter.toChw(a.map()), (int) (Views.iterable(a.map()).size() / n), n);
 	}
 
 	/** A copy of the pixels x0..x1, y0..y1 (inclusive) of every channel. */
