@@ -174,7 +174,7 @@ public abstract class AttributionCommand extends ContextCommand {
 			final AttributionMethod method = method();
 			if (!method.supportsVolumes()) {
 				throw new ExplainException(getClass().getAnnotation(org.scijava.plugin.Plugin.class).label() + " does not explain volumes yet; for a 3D model use Saliency Map, " +
-					"Gradient x Input, SmoothGrad, Integrated Gradients, Grad-CAM, Grad-CAM++ or Layer-CAM");
+					"Gradient x Input, SmoothGrad, Integrated Gradients, Grad-CAM, Grad-CAM++, Layer-CAM, Occlusion Sensitivity, RISE or Channel Ablation");
 			}
 			final float[][] channels = ImagePlusAdapter.volumeAt(image, image.getT());
 			final int n = channels[0].length;

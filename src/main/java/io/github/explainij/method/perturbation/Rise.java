@@ -6,7 +6,6 @@ import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 
-import net.imglib2.img.array.ArrayImgs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,13 +49,17 @@ public final class Rise implements AttributionMethod {
 
 	@Override
 	public Attribution explain(final ExplainRequest request) {
-		final int c = request.channels(), h = request.height(), w = request.width(), n = w * h;
+		final int c = request.channels(), h = request.height(), w = request.width(), d = request.depth(), n = request.voxels();
+		if (request.isVolume() && fill.kind().equals(Fill.BLUR)) {
+			throw new ExplainException("the blur fill is planar; for a volume choose zero or mean");
+		}
 		final int target = request.targetClass();
 		final float[] pixels = request.pixels();
-		final float[] fillImage = fill.image(pixels, c, w, h, null);
+		// slices are stacked planes for the fills of a volume (zero, mean)
+		final float[] fillImage = fill.image(pixels, c, w, h * d, null);
 		final float[] diff = new float[pixels.length];
 		for (int i = 0; i < diff.length; i++) diff[i] = pixels[i] - fillImage[i];
-		final RiseMasks generator = new RiseMasks(w, h, cell, p, seed);
+		final RiseMasks generator = new RiseMasks(w, h, d, cell, p, seed);
 		final int batch = BatchedScores.batchSize(request, batchSize, masks);
 		final float[] batchMasks = new float[batch * n];
 		final double[] sum = new double[n];
@@ -92,9 +95,14 @@ public final class Rise implements AttributionMethod {
 		params.put("fill", fill.toString());
 		params.put("batch_size", batchSize == 0 ? "auto (" + batch + ")" : Integer.toString(batchSize));
 		final Map<String, String> results = new LinkedHashMap<>();
-		results.put("grid", generator.gridWidth() + "x" + generator.gridHeight());
+		results.put("grid", generator.gridWidth() + "x" + generator.gridHeight() + (request.isVolume() ? "x" + generator.gridDepth() : ""));
 		results.put("forward_passes", Integer.toString(masks + 1));
-		return new Attribution(ArrayImgs.floats(map, w, h), NAME, target, request.className(target),
+		return new Attribution(request.mapOf(map, 1), NAME, target, request.className(target),
 			request.targetScore(), request.logits(), negative, params, results, null);
+	}
+
+	@Override
+	public boolean supportsVolumes() {
+		return true;
 	}
 }
