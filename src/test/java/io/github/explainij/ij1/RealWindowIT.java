@@ -156,7 +156,7 @@ class RealWindowIT {
 			if (dialog == null) fail("Plugins > Explain-IJ > Attribution > Saliency Map opened no dialog:\n" + printed());
 			Thread.sleep(700); // let AWT paint the dialog before the screenshot
 			x("import", "-window", dialog, shots.resolve("dialog.png").toString());
-			x("import", "-window", "root", "-crop", "1000x400+0+0", "+repage", shots.resolve("dialog_screen.png").toString());
+			x("import", "-window", "root", "-crop", "1000x560+0+0", "+repage", shots.resolve("dialog_screen.png").toString());
 			clickOk(dialog);
 			waitForFile(out.resolve("menu_done"));
 			x("import", "-window", "root", "-crop", "630x330+0+0", "+repage", shots.resolve("result.png").toString());
