@@ -31,6 +31,8 @@ import java.util.Map;
  * DIR/summary.csv                           per model and image: prediction, share of saliency on the evidence (and scale bar)
  * DIR/&lt;model&gt;/&lt;set&gt;_&lt;image&gt;_saliency.tif  the raw attribution
  * DIR/&lt;model&gt;/&lt;set&gt;_&lt;image&gt;_overlay.png   the overlay figure (enlarged, colour bar, title)
+ * DIR/segmentation/...                      the segmentation model (cells-unet): Grad-CAM of every object of a labelled image, and its table
+ * DIR/stains/...                            the two-channel model (cells-2ch): which stain drove the decision (per-channel IG, channel ablation)
  * </pre>
  * The shortcut model puts its saliency on the scale bar, not on the cell: what explanations exist to catch.
  */
@@ -93,9 +95,11 @@ final class Demo {
 		Main.savePng(Figures.grid("Saliency (|d logit / d pixel|) of the predicted class, per model", grid,
 			Heatmap.legend(false) + "; clear where near zero; each map has its own scale. cells-shortcut learned the scale bar of its mitotic training images."),
 			overview);
+		objects(context, models, samples, new File(outDir, "segmentation"), out);
+		stains(context, models, samples, new File(outDir, "stains"), out);
 		out.println("demo: explained " + (rows.size() - 1) + " images; overview: " + overview.getAbsolutePath());
-		out.println("demo: outputs (overview.png, summary.csv, <model>/<set>_<image>_saliency.tif and _overlay.png) are in " +
-			outDir.getAbsolutePath());
+		out.println("demo: outputs (overview.png, summary.csv, <model>/<set>_<image>_saliency.tif and _overlay.png, segmentation/, " +
+			"stains/) are in " + outDir.getAbsolutePath());
 		return Main.OK;
 	}
 
@@ -117,6 +121,47 @@ final class Demo {
 		rows.add(String.join(",", model.getFileName().toString(), set.getFileName() + "/" + name, trueClass, r.prop("predicted_name"),
 			r.prop("target_name"), r.prop("score_value"), evidence[0], evidence[1], artefact[0], artefact[1], tif.getPath(), png.getPath()));
 		return r;
+	}
+
+	/**
+	 * The segmentation model on a cell with visible neighbours: Grad-CAM (the decoder's last layer) of each
+	 * labelled object's predicted class over the object, one slice per object, and the per-object table.
+	 */
+	private static void objects(final Context context, final Path models, final Path samples, final File dir, final PrintStream out) {
+		final String name = "mitotic_005";
+		final Path labels = samples.resolve("cells/labels/" + name + ".tif");
+		final ImagePlus image = Main.openImage(samples.resolve("cells/images/" + name + ".tif").toFile());
+		final Main.Result r = Main.explain(context, ExplainCommands.byName(context.service(CommandService.class), "grad-cam"), image,
+			models.resolve("cells-unet.pt").toFile(), Map.of("region", "label image", "label_image", labels.toString(), "layer", "relu6"));
+		final File tif = new File(dir, name + "_gradcam_per_object.tif"), csv = new File(dir, name + "_objects.csv");
+		Main.save(r.attribution, tif);
+		Main.mkdirs(csv);
+		if (!r.table.save(csv.getPath())) throw new ExplainException("cannot write " + csv);
+		Main.savePng(r.figure(image), new File(dir, name + "_overlay.png"));
+		for (int i = 0; i < r.table.size(); i++) {
+			out.println(String.format(Locale.ROOT, "%-17s %-29s object %-9s predicted %-10s Grad-CAM inside the object %.3f", "cells-unet.pt",
+				"cells/" + name, r.table.getStringValue("name", i), r.table.getStringValue("class_name", i), r.table.getValue("share_inside", i)));
+		}
+	}
+
+	/** The two-channel model on a marker-positive cell: per-channel Integrated Gradients (32 steps) and channel ablation. */
+	private static void stains(final Context context, final Path models, final Path samples, final File dir, final PrintStream out) {
+		final String name = "cytoplasmic_002";
+		final CommandService commands = context.service(CommandService.class);
+		final File model = models.resolve("cells-2ch.pt").toFile();
+		final Main.Result ig = Main.explain(context, ExplainCommands.byName(commands, "integrated-gradients"),
+			Main.openImage(samples.resolve("stains/images/" + name + ".tif").toFile()), model, Map.of("per_channel", "true", "steps", "32"));
+		final Main.Result ablation = Main.explain(context, ExplainCommands.byName(commands, "channel-ablation"),
+			Main.openImage(samples.resolve("stains/images/" + name + ".tif").toFile()), model, Map.of());
+		Main.save(ig.attribution, new File(dir, name + "_ig_per_channel.tif"));
+		final File igCsv = new File(dir, name + "_ig_channels.csv"), ablationCsv = new File(dir, name + "_channel_ablation.csv");
+		Main.mkdirs(igCsv);
+		if (!ig.table.save(igCsv.getPath()) || !ablation.table.save(ablationCsv.getPath())) throw new ExplainException("cannot write " + dir);
+		for (int i = 0; i < ig.table.size(); i++) {
+			out.println(String.format(Locale.ROOT, "%-17s %-29s predicted %-11s channel %-7s IG share %.3f, score drop without it %.3f",
+				"cells-2ch.pt", "stains/" + name, ig.prop("predicted_name"), ig.table.getStringValue("name", i), ig.table.getValue("share_abs", i),
+				ablation.table.getValue("mean", i)));
+		}
 	}
 
 	/** {share of total |saliency| inside a mask, share of the image the mask covers}; empty without a mask file. */

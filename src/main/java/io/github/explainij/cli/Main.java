@@ -356,7 +356,7 @@ public final class Main {
 		if (!new FileSaver(imp).saveAsPng(file.getPath())) throw new ExplainException("cannot write " + file);
 	}
 
-	private static void mkdirs(final File file) {
+	static void mkdirs(final File file) {
 		final File dir = file.getAbsoluteFile().getParentFile();
 		if (dir != null) {
 			try {

@@ -160,5 +160,18 @@ class MainTest {
 		final String shortcut = rows.stream().filter(r -> r.startsWith("cells-shortcut.pt,cells-shortcut/mitotic_000,")).findFirst().orElseThrow();
 		final String[] f = shortcut.split(",");
 		assertTrue(Double.parseDouble(f[8]) / Double.parseDouble(f[9]) > Double.parseDouble(f[6]) / Double.parseDouble(f[7]), shortcut);
+
+		// the segmentation model: one Grad-CAM slice per object of the label image, and its table
+		final ImagePlus perObject = IJ.openImage(dir.resolve("segmentation/mitotic_005_gradcam_per_object.tif").toString());
+		assertEquals(3, perObject.getStackSize());
+		final java.util.List<String> objects = Files.readAllLines(dir.resolve("segmentation/mitotic_005_objects.csv"));
+		assertEquals(4, objects.size());
+		assertTrue(objects.get(1).startsWith("1,1,label 1,2,mitotic,"), objects.get(1));
+		// the two-channel model: the marker drives the cytoplasmic call (IG share 0.778, drop 6.64: fixtures/stains)
+		final java.util.List<String> channels = Files.readAllLines(dir.resolve("stains/cytoplasmic_002_ig_channels.csv"));
+		assertTrue(channels.get(2).startsWith("2,marker,"), channels.get(2));
+		assertEquals(0.7774098, Double.parseDouble(channels.get(2).split(",")[5]), 1e-4);
+		final java.util.List<String> ablation = Files.readAllLines(dir.resolve("stains/cytoplasmic_002_channel_ablation.csv"));
+		assertEquals(6.6393775, Double.parseDouble(ablation.get(2).split(",")[3]), 1e-3);
 	}
 }
