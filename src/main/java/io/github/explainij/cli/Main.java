@@ -1,6 +1,5 @@
 package io.github.explainij.cli;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 

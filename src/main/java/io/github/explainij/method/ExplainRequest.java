@@ -1,5 +1,8 @@
 package io.github.explainij.method;
 
+import ai.djl.ndarray.types.Shape;
+
+import io.github.explainij.ExplainException;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.InputTransform;
 import io.github.explainij.model.Network;
@@ -10,6 +13,8 @@ import io.github.explainij.target.Target;
 import io.github.explainij.target.TargetSpec;
 
 import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
 
 /**
@@ -58,7 +63,7 @@ public final class ExplainRequest {
 	{
 		this(network, image, ImagePlusAdapter.toChw(image), 1, false, target, score, region, progress, null);
 		if (network.spec().isVolumetric()) {
-			throw new io.github.explainij.ExplainException("the model " + network.spec().name() + " takes volumes (sidecar axes " +
+			throw new ExplainException("the model " + network.spec().name() + " takes volumes (sidecar axes " +
 				network.spec().axes() + "): explain a Z stack (its slices are the depth)");
 		}
 	}
@@ -72,14 +77,14 @@ public final class ExplainRequest {
 		final int channels, final TargetSpec target, final ScoreKind score, final Region region, final Progress progress)
 	{
 		if (!network.spec().isVolumetric()) {
-			throw new io.github.explainij.ExplainException("the model " + network.spec().name() + " takes 2D images; explain one plane, " +
+			throw new ExplainException("the model " + network.spec().name() + " takes 2D images; explain one plane, " +
 				"or use planes=all for every slice (a 3D model declares \"axes\": \"bczyx\" in its sidecar's input)");
 		}
 		if (network.spec().hasFixedSize() && (network.spec().height() != height || network.spec().width() != width)) {
-			throw new io.github.explainij.ExplainException("the 3D model " + network.spec().name() + " takes volumes of " + network.spec().width() +
+			throw new ExplainException("the 3D model " + network.spec().name() + " takes volumes of " + network.spec().width() +
 				"x" + network.spec().height() + " pixels per slice, and volumes are not resized: this one is " + width + "x" + height);
 		}
-		return new ExplainRequest(network, net.imglib2.img.array.ArrayImgs.floats(cdhw, width, height, depth, channels), cdhw, depth, true,
+		return new ExplainRequest(network, ArrayImgs.floats(cdhw, width, height, depth, channels), cdhw, depth, true,
 			target, score, region, progress, null);
 	}
 
@@ -120,8 +125,8 @@ public final class ExplainRequest {
 	public ExplainRequest withPixels(final float[] raw, final Progress progressOfPart) {
 		if (raw.length != pixels.length) throw new IllegalArgumentException(raw.length + " values for an image of " + pixels.length);
 		final float[] copy = raw.clone();
-		return new ExplainRequest(network, volume ? net.imglib2.img.array.ArrayImgs.floats(copy, width, height, depth, channels)
-			: net.imglib2.img.array.ArrayImgs.floats(copy, width, height, channels), copy, depth, volume, TargetSpec.index(targetClass()),
+		return new ExplainRequest(network, volume ? ArrayImgs.floats(copy, width, height, depth, channels)
+			: ArrayImgs.floats(copy, width, height, channels), copy, depth, volume, TargetSpec.index(targetClass()),
 			score, region, progressOfPart, transform);
 	}
 
@@ -152,30 +157,30 @@ public final class ExplainRequest {
 	public int voxels() { return width * height * depth; }
 
 	/** The network input's shape for {@code batch} images: [B, C, H, W], or [B, C, D, H, W] for a volume. */
-	public ai.djl.ndarray.types.Shape inputShape(final int batch) {
-		return volume ? new ai.djl.ndarray.types.Shape(batch, channels, depth, height, width)
-			: new ai.djl.ndarray.types.Shape(batch, channels, height, width);
+	public Shape inputShape(final int batch) {
+		return volume ? new Shape(batch, channels, depth, height, width)
+			: new Shape(batch, channels, height, width);
 	}
 
 	/** A per-channel map, always with its channel axis: [X, Y, C], or [X, Y, Z, C] for a volume (values channel-major). */
-	public net.imglib2.img.array.ArrayImg<FloatType, ?> channelMap(final float[] values) {
+	public ArrayImg<FloatType, ?> channelMap(final float[] values) {
 		if (values.length != voxels() * channels) throw new IllegalArgumentException(values.length + " values for " + channels + " x " + voxels());
-		return volume ? net.imglib2.img.array.ArrayImgs.floats(values, width, height, depth, channels)
-			: net.imglib2.img.array.ArrayImgs.floats(values, width, height, channels);
+		return volume ? ArrayImgs.floats(values, width, height, depth, channels)
+			: ArrayImgs.floats(values, width, height, channels);
 	}
 
 	/**
 	 * A map at the image's size from values in row-major order: [X, Y], or [X, Y, Z] for a volume; with
 	 * {@code slices} > 1 one more axis for them ([X, Y, N] / [X, Y, Z, N], values slice-major).
 	 */
-	public net.imglib2.img.array.ArrayImg<FloatType, ?> mapOf(final float[] values, final int slices) {
+	public ArrayImg<FloatType, ?> mapOf(final float[] values, final int slices) {
 		if (values.length != voxels() * slices) throw new IllegalArgumentException(values.length + " values for " + slices + " x " + voxels());
 		if (volume) {
-			return slices == 1 ? net.imglib2.img.array.ArrayImgs.floats(values, width, height, depth)
-				: net.imglib2.img.array.ArrayImgs.floats(values, width, height, depth, slices);
+			return slices == 1 ? ArrayImgs.floats(values, width, height, depth)
+				: ArrayImgs.floats(values, width, height, depth, slices);
 		}
-		return slices == 1 ? net.imglib2.img.array.ArrayImgs.floats(values, width, height)
-			: net.imglib2.img.array.ArrayImgs.floats(values, width, height, slices);
+		return slices == 1 ? ArrayImgs.floats(values, width, height)
+			: ArrayImgs.floats(values, width, height, slices);
 	}
 
 	/** Raw pixels, channel-major [C, H, W]; do not modify. */
@@ -217,7 +222,7 @@ public final class ExplainRequest {
 		classScores = java.util.Arrays.copyOfRange(both, k, 2 * k);
 		for (final float v : classScores) {
 			if (!Float.isFinite(v)) {
-				throw new io.github.explainij.ExplainException("the model's output for this image is not finite (" + v +
+				throw new ExplainException("the model's output for this image is not finite (" + v +
 					"): check the image and the sidecar's normalization");
 			}
 		}

@@ -1,10 +1,6 @@
 package io.github.explainij.method;
 
-import ai.djl.ndarray.types.Shape;
-
 import io.github.explainij.model.Network.ScoreGradient;
-
-import net.imglib2.img.array.ArrayImgs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +26,7 @@ public final class SaliencyMap implements AttributionMethod {
 	@Override
 	public Attribution explain(final ExplainRequest request) {
 		final int target = request.targetClass();
-		final int c = request.channels(), h = request.height(), w = request.width();
+		final int c = request.channels();
 		final ScoreGradient g = request.network().scoreGradient(request.pixels(), request.inputShape(1), request.transform(),
 			request.targetFunction());
 		final float[] grad = g.gradient();

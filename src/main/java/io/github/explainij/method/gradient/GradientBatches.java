@@ -1,7 +1,5 @@
 package io.github.explainij.method.gradient;
 
-import ai.djl.ndarray.types.Shape;
-
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.model.Network.ScoreGradient;

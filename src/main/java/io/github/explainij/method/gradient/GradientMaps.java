@@ -4,7 +4,6 @@ import io.github.explainij.method.ChannelMaps;
 import io.github.explainij.method.ExplainRequest;
 
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
 
 import java.util.Locale;

@@ -1,7 +1,5 @@
 package io.github.explainij.method.gradient;
 
-import ai.djl.ndarray.types.Shape;
-
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.Attribution;
 import io.github.explainij.method.AttributionMethod;
@@ -69,7 +67,6 @@ public final class IntegratedGradients implements AttributionMethod {
 	@Override
 	public Attribution explain(final ExplainRequest request) {
 		final int target = request.targetClass();
-		final int c = request.channels(), h = request.height(), w = request.width();
 		final float[] x = request.pixels();
 		final int size = x.length;
 		final float[] base = Baselines.of(baseline, request, seed);

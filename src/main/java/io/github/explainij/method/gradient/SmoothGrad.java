@@ -1,10 +1,14 @@
 package io.github.explainij.method.gradient;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.Attribution;
 import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.method.Progress;
+
+import net.imglib2.img.array.ArrayImgs;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -194,7 +198,7 @@ public final class SmoothGrad implements AttributionMethod {
 		for (int s = 0; s < samples; s++) {
 			generator.next(x, noisy, 0);
 			final Attribution a = wrapped.explain(request.withPixels(noisy, request.progress().part(s, samples)));
-			final float[] v = io.github.explainij.image.ImagePlusAdapter.toChw(a.map());
+			final float[] v = ImagePlusAdapter.toChw(a.map());
 			if (first == null) {
 				first = a;
 				sum = new double[v.length];
@@ -207,7 +211,7 @@ public final class SmoothGrad implements AttributionMethod {
 			}
 			forward += Long.parseLong(a.results().getOrDefault("forward_passes", "0"));
 			backward += Long.parseLong(a.results().getOrDefault("backward_passes", "0"));
-			if (request.progress().isCanceled()) throw new io.github.explainij.method.Progress.Cancelled();
+			if (request.progress().isCanceled()) throw new Progress.Cancelled();
 		}
 		final float[] combined = new float[sum.length];
 		for (int j = 0; j < combined.length; j++) {
@@ -216,17 +220,17 @@ public final class SmoothGrad implements AttributionMethod {
 		}
 		final long[] dims = first.map().dimensionsAsLongArray();
 		final boolean signed = variant == Variant.SMOOTHGRAD && !absolute && first.signed();
-		final java.util.Map<String, String> params = new LinkedHashMap<>();
+		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("variant", variant.key());
 		params.put("base", wrappedName);
-		for (final java.util.Map.Entry<String, String> p : first.parameters().entrySet()) params.put("base." + p.getKey(), p.getValue());
+		for (final Map.Entry<String, String> p : first.parameters().entrySet()) params.put("base." + p.getKey(), p.getValue());
 		params.put("samples", Integer.toString(samples));
 		params.put("noise", String.format(Locale.ROOT, "%s", noise));
 		params.put("seed", Long.toString(seed));
 		params.put("absolute", Boolean.toString(absolute));
 		final int target = request.targetClass();
-		return new Attribution(net.imglib2.img.array.ArrayImgs.floats(combined, dims), NAME, target, request.className(target),
-			request.targetScore(), request.logits(), signed, params, java.util.Map.of(), first.sliceLabels())
+		return new Attribution(ArrayImgs.floats(combined, dims), NAME, target, request.className(target),
+			request.targetScore(), request.logits(), signed, params, Map.of(), first.sliceLabels())
 				.withResult("noise_std", GradientMaps.number(generator.sigma()))
 				.withPasses(forward, backward); // the target pass + the wrapped method's passes on every noisy copy
 	}

@@ -6,8 +6,6 @@ import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
 
-import net.imglib2.img.array.ArrayImgs;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
