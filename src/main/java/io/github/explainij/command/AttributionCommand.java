@@ -176,12 +176,8 @@ public abstract class AttributionCommand extends ContextCommand {
 				throw new ExplainException(getClass().getAnnotation(org.scijava.plugin.Plugin.class).label() + " does not explain volumes yet; for a 3D model use Saliency Map, " +
 					"Gradient x Input, SmoothGrad, Integrated Gradients, Grad-CAM, Grad-CAM++, Layer-CAM, Occlusion Sensitivity, RISE or Channel Ablation");
 			}
-			final float[][] channels = ImagePlusAdapter.volumeAt(image, image.getT());
-			final int n = channels[0].length;
-			final float[] cdhw = new float[channels.length * n];
-			for (int c = 0; c < channels.length; c++) System.arraycopy(channels[c], 0, cdhw, c * n, n);
-			final ExplainRequest request = ExplainRequest.volume(network, cdhw, image.getWidth(), image.getHeight(), image.getNSlices(),
-				channels.length, targetSpec, kind, Region.whole(reduce), progress());
+			final ExplainRequest request = ExplainRequest.volume(network, ImagePlusAdapter.volumeAt(image, image.getT()), image.getWidth(),
+				image.getHeight(), image.getNSlices(), image.getNChannels(), targetSpec, kind, Region.whole(reduce), progress());
 			final Attribution a = method.explain(request);
 			if (a.map().numDimensions() > 3) {
 				throw new ExplainException("per-channel maps of volumes are not shown yet: switch off per_channel");

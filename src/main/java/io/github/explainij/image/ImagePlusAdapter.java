@@ -69,12 +69,12 @@ public final class ImagePlusAdapter {
 	}
 
 	/**
-	 * Every channel of frame {@code t} (1-based) as a volume: one array per channel, each [Z, Y, X]
-	 * row-major (the image's slices are the depth), for a 3D model.
+	 * Every channel of frame {@code t} (1-based) as a volume, channel-major [C, Z, Y, X] (the image's
+	 * slices are the depth), for a 3D model.
 	 *
 	 * @throws ExplainException for an empty or RGB image, or one with NaN / infinite pixels
 	 */
-	public static float[][] volumeAt(final ImagePlus imp, final int t) {
+	public static float[] volumeAt(final ImagePlus imp, final int t) {
 		if (imp == null) throw new ExplainException("no image: open an image first");
 		if (imp.getType() == ImagePlus.COLOR_RGB) {
 			throw new ExplainException("the 3D model takes a grey-level Z stack; '" + imp.getTitle() + "' is RGB (Image > Type > 8-bit)");
@@ -88,7 +88,9 @@ public final class ImagePlusAdapter {
 			}
 		}
 		check(channels, imp.getTitle());
-		return channels;
+		final float[] cdhw = new float[channels.length * n * d];
+		for (int c = 0; c < channels.length; c++) System.arraycopy(channels[c], 0, cdhw, c * n * d, n * d);
+		return cdhw;
 	}
 
 	private static float[] toFloat(final ImageProcessor ip) {

@@ -75,8 +75,8 @@ class Rise3dTest {
 	@Test
 	void keepingEveryCellGivesTheScoreEverywhere() {
 		final ImagePlus volume = IJ.openImage(TestData.repo().resolve("src/test/resources/fixtures/volume/volume.tif").toString());
-		final float[][] channels = ImagePlusAdapter.volumeAt(volume, 1);
-		final ExplainRequest r = ExplainRequest.volume(TestData.network(TestData.testModel("tiny-3d")), channels[0], volume.getWidth(),
+		final ExplainRequest r = ExplainRequest.volume(TestData.network(TestData.testModel("tiny-3d")), ImagePlusAdapter.volumeAt(volume, 1),
+			volume.getWidth(),
 			volume.getHeight(), volume.getNSlices(), 1, TargetSpec.index(1), ScoreKind.LOGIT, Region.whole(Region.Reduce.MEAN), Progress.NONE);
 		final float[] map = ImagePlusAdapter.toChw(new Rise(16, 4, 1.0, 3, Fill.parse("zero", 0, false), 0).explain(r).map());
 		assertEquals(volume.getWidth() * volume.getHeight() * volume.getNSlices(), map.length);
