@@ -23,12 +23,25 @@ if (stainsModel == "") stainsModel = File.openDialog("Two-channel model (.pt), e
 
 // ---- 1. every object of the label image, explained by the segmentation model ----
 open(image);
+cells = getImageID();
 run("Saliency Map", "model_file=[" + unet + "] target=predicted score=logit region=[label image] label_image=[" + labels + "] region_score=mean crop_context=8 planes=current device=auto show_overlay absolute");
 print("objects: " + nSlices + " slices in " + getTitle());
 for (i = 0; i < Table.size("Explain-IJ objects"); i++) {
 	print(Table.getString("name", i, "Explain-IJ objects") + ": " + Table.getString("class_name", i, "Explain-IJ objects") +
 		", share inside " + d2s(Table.get("share_inside", i, "Explain-IJ objects"), 6));
 }
+
+// the same with regions drawn by hand: two rectangles in the ROI Manager, one slice each
+selectImage(cells);
+roiManager("reset");
+makeRectangle(8, 8, 20, 20);
+roiManager("Add");
+makeOval(30, 30, 24, 24);
+roiManager("Add");
+run("Select None");
+run("Saliency Map", "model_file=[" + unet + "] target=predicted score=logit region=[ROI Manager] region_score=mean crop_context=8 planes=current device=auto absolute");
+print("ROI Manager regions: " + nSlices + " slices; " + Table.getString("name", 1, "Explain-IJ objects") + " is " +
+	Table.getString("class_name", 1, "Explain-IJ objects"));
 
 // ---- 2. which stain drove the decision ----
 open(stains);

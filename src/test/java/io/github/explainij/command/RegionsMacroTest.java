@@ -57,6 +57,8 @@ class RegionsMacroTest {
 				+ new String[] { "background", "interphase", "mitotic", "apoptotic", "foci" }[o.get("target_class").getAsInt()]
 				+ ", share inside "), 1e-4 * share + 1e-6);
 		}
+		// slices and rows are named as the ROI Manager lists the ROIs (e.g. 0042-0042, the oval's centre)
+		assertTrue(printed.matches("(?s).*ROI Manager regions: 2 slices; 0042-0042 is [a-z]+.*"), printed);
 		final JsonArray igShare = stains.getAsJsonArray("ig_share");
 		assertEquals(igShare.get(1).getAsDouble(), printed(printed, "IG share of marker: "), 1e-4);
 		final JsonArray drops = stains.getAsJsonObject("ablation").getAsJsonArray("drops");
