@@ -47,23 +47,25 @@ public final class Options {
 	public static final String REGION_SELECTION = "selection";
 	public static final String REGION_ROI_MANAGER = "ROI Manager";
 	public static final String REGION_LABELS = "label image";
-	public static final String REGION_DESCRIPTION = "what is explained: the whole image; the current selection; each ROI of the ROI Manager; " +
-		"or each object of a label image (a mask: one region). A segmentation model's class score is read over the region; " +
-		"a classifier explains a crop around each object";
+	public static final String REGION_DESCRIPTION = "What to explain: the whole image (the usual choice), the current selection, each ROI " +
+		"of the ROI Manager, or each object of a label image. A segmentation model's class score is read over the region; a classifier " +
+		"explains a crop around each object. Change it to ask why one cell is called what it is.";
 	public static final String LABEL_IMAGE = "label_image";
-	public static final String LABEL_IMAGE_DESCRIPTION = "for region=label image: a TIFF of the image's size, each positive value an object " +
-		"(a mask with one positive value is one region)";
+	public static final String LABEL_IMAGE_DESCRIPTION = "Only for region = label image: a TIFF of the image's size in which each object " +
+		"has its own value (0 is background), e.g. from a segmentation; a black-and-white mask is one region.";
 	public static final String REGION_SCORE = "region_score";
 	public static final String REGION_SCORE_MEAN = "mean";
 	public static final String REGION_SCORE_SUM = "sum";
-	public static final String REGION_SCORE_DESCRIPTION = "for a segmentation model: the class's mean over the region's pixels, or their sum " +
-		"(pytorch-grad-cam's SemanticSegmentationTarget)";
+	public static final String REGION_SCORE_DESCRIPTION = "Only for segmentation models: the class's score averaged over the region's " +
+		"pixels (mean, the usual choice) or added up (sum, which grows with the region's size).";
 	public static final String CONTEXT = "crop_context"; // SciJava reserves "context" for the command's own Context
-	public static final String CONTEXT_DESCRIPTION = "for a classifier and objects: pixels of surrounding kept around each object's bounding box when it is cropped";
+	public static final String CONTEXT_DESCRIPTION = "Only for a classifier explaining objects: how many pixels around each object's box " +
+		"are kept when it is cut out. Increase it when the surroundings matter to the decision.";
 	public static final String PLANES = "planes";
 	public static final String PLANES_CURRENT = "current";
 	public static final String PLANES_ALL = "all";
-	public static final String PLANES_DESCRIPTION = "explain the current plane, or every Z slice and T frame of a stack into a hyperstack of the same shape";
+	public static final String PLANES_DESCRIPTION = "Which part of a stack to explain: the current plane (the usual choice), or every Z " +
+		"slice and time point, which gives a stack of the same shape.";
 
 	// ---- shared by several families ----
 	public static final String PER_CHANNEL = "per_channel";
