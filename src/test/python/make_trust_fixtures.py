@@ -22,6 +22,10 @@
       of signed16.tif: the logits and, for class 1 (mitotic), the gradient and gradient x input
       (plain PyTorch autograd through the normalization).
 
+and, for the main code, src/main/resources/io/github/explainij/model/to-float32.pt: a TorchScript module
+whose forward(x) is x.float(). Network runs float64 / float16 model outputs through it while autograd
+records, because DJL's own NDArray.toType cuts the autograd graph (gradients would be lost).
+
 Run with Debian's torch: /usr/bin/python3 src/test/python/make_trust_fixtures.py
 """
 import json
@@ -66,6 +70,13 @@ class LinearAs(nn.Module):
         return torch.round(y * 10.0).long()
 
 
+class ToFloat32(nn.Module):
+    """x.float(), differentiable (the cast Network uses for float64 / float16 outputs)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.float()
+
+
 class Shifted(explainable.LayeredModel):
     """A layered model whose forward adds 1 to what its stages compute."""
 
@@ -81,6 +92,10 @@ def sidecar(name, classes, channels=1, height=None, width=None):
 def main():
     torch.manual_seed(8)
     os.makedirs(FIXTURES, exist_ok=True)
+
+    cast_dir = os.path.join(ROOT, "src", "main", "resources", "io", "github", "explainij", "model")
+    os.makedirs(cast_dir, exist_ok=True)
+    torch.jit.save(torch.jit.script(ToFloat32().eval()), os.path.join(cast_dir, "to-float32.pt"))
 
     nan_model = explainable.LayeredModel([
         ("conv1", nn.Conv2d(1, 2, 3, padding=1)), ("relu2", nn.ReLU()), ("sqrt3", SqrtBelow()),
