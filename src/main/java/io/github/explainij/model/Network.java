@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -367,15 +368,15 @@ public final class Network implements AutoCloseable {
 
 	/**
 	 * A TorchScript module whose forward is {@code x.float()} (made by make_trust_fixtures.py, shipped as a
-	 * resource), loaded once and kept for the JVM's life: it has no parameters and takes a few kilobytes.
+	 * base64 resource), loaded once and kept for the JVM's life: it has no parameters and takes a few kilobytes.
 	 */
 	private static synchronized PtSymbolBlock toFloat32Module() {
 		if (toFloat32 != null) return toFloat32;
-		try (InputStream in = Network.class.getResourceAsStream("to-float32.pt")) {
-			if (in == null) throw new IllegalStateException("the resource to-float32.pt is missing from the Explain-IJ jar");
+		try (InputStream in = Network.class.getResourceAsStream("to-float32.pt.base64")) {
+			if (in == null) throw new IllegalStateException("the resource to-float32.pt.base64 is missing from the Explain-IJ jar");
 			final Path dir = Files.createTempDirectory("explainij-cast");
 			final Path file = dir.resolve("to-float32.pt");
-			Files.copy(in, file);
+			Files.write(file, Base64.getMimeDecoder().decode(in.readAllBytes()));
 			final Model m = Model.newInstance("to-float32", Device.cpu(), "PyTorch");
 			m.load(dir, "to-float32");
 			Files.deleteIfExists(file);
