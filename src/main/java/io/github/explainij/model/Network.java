@@ -211,9 +211,22 @@ public final class Network implements AutoCloseable {
 	 *         whose shape is then only a guess; the methods' own calls tell)
 	 */
 	private String checkStages() {
-		final int c = spec.channels() > 0 ? spec.channels() : 1;
-		final int h = spec.hasFixedSize() ? spec.height() : 64, w = spec.hasFixedSize() ? spec.width() : 64;
-		final Shape shape = spec.isVolumetric() ? new Shape(1, c, 8, h > 32 ? 32 : h, w > 32 ? 32 : w) : new Shape(1, c, h, w);
+		// without a channel count in the sidecar, the test input is grey, then RGB
+		for (final int c : spec.channels() > 0 ? new int[] { spec.channels() } : new int[] { 1, 3 }) {
+			final int h = spec.hasFixedSize() ? spec.height() : 64, w = spec.hasFixedSize() ? spec.width() : 64;
+			final Shape shape = spec.isVolumetric() ? new Shape(1, c, 8, Math.min(h, 32), Math.min(w, 32)) : new Shape(1, c, h, w);
+			try {
+				return compareStages(shape);
+			}
+			catch (final RuntimeException e) {
+				// the model does not take this shape: try the next one
+			}
+		}
+		return null;
+	}
+
+	/** forward(x) against forward_layers(x, 0, n) on a seeded input of this shape; the problem, or null. */
+	private String compareStages(final Shape shape) {
 		final float[] x = new float[Math.toIntExact(shape.size())];
 		final Random random = new Random(8);
 		for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
@@ -235,9 +248,6 @@ public final class Network implements AutoCloseable {
 				viaStages = o.toFloatArray();
 				stagesShape = o.getShape();
 			}
-		}
-		catch (final RuntimeException e) {
-			return null;
 		}
 		final String call = "forward_layers(x, 0, " + layerNames.size() + ")";
 		if (!forwardShape.equals(stagesShape)) {
