@@ -3,9 +3,11 @@ package io.github.explainij.image;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.Calibration;
+import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
 
 import io.github.explainij.ExplainException;
 
@@ -20,6 +22,12 @@ import net.imglib2.view.Views;
  * ImageJ 1.x images to ImgLib2 and back. The model input is the image's current plane: all channels at
  * the current slice and frame (RGB counts as three channels), as an {@code [X, Y, C]} float image. The
  * source image is only read, never changed.
+ * <p>
+ * This is the one place pixels are read, and they are read as the values the user sees: an 8- or
+ * 16-bit image's calibration function is applied (a signed 16-bit TIFF, which ImageJ stores shifted
+ * by 32768 with a straight-line function, gives its real, negative values; Analyze > Calibrate... gives
+ * calibrated units). 32-bit and RGB images have no calibration function in ImageJ; their values are used
+ * as they are.
  */
 public final class ImagePlusAdapter {
 
@@ -61,10 +69,10 @@ public final class ImagePlusAdapter {
 			for (int c = 0; c < channels; c++) {
 				final int index = imp.getStackIndex(c + 1, z, t);
 				final ImageProcessor ip = stack.getProcessor(index);
-				planes[c] = toFloat(ip);
+				planes[c] = toFloat(ip, imp.getCalibration());
 			}
 		}
-		check(planes, imp.getTitle());
+		check(planes, imp);
 		return fromPlanes(planes, w, h);
 	}
 
@@ -84,31 +92,52 @@ public final class ImagePlusAdapter {
 		final float[][] channels = new float[imp.getNChannels()][w * h * d];
 		for (int c = 0; c < channels.length; c++) {
 			for (int z = 0; z < d; z++) {
-				System.arraycopy(toFloat(imp.getStack().getProcessor(imp.getStackIndex(c + 1, z + 1, t))), 0, channels[c], z * n, n);
+				System.arraycopy(toFloat(imp.getStack().getProcessor(imp.getStackIndex(c + 1, z + 1, t)), imp.getCalibration()), 0,
+					channels[c], z * n, n);
 			}
 		}
-		check(channels, imp.getTitle());
+		check(channels, imp);
 		final float[] cdhw = new float[channels.length * n * d];
 		for (int c = 0; c < channels.length; c++) System.arraycopy(channels[c], 0, cdhw, c * n * d, n * d);
 		return cdhw;
 	}
 
-	private static float[] toFloat(final ImageProcessor ip) {
+	/**
+	 * The values the user sees of one plane: through the calibration function of an 8- or 16-bit image
+	 * (ImageJ's own table, as Analyze > Measure reads it), raw otherwise. No display range scaling.
+	 */
+	static float[] toFloat(final ImageProcessor ip, final Calibration cal) {
 		if (ip instanceof FloatProcessor) return ((float[]) ip.getPixels()).clone();
-		// Raw values: no calibration function, no display range scaling.
 		final int n = ip.getPixelCount();
 		final float[] out = new float[n];
-		for (int i = 0; i < n; i++) out[i] = ip.getf(i);
+		final boolean density = cal != null && cal.calibrated() && (ip instanceof ByteProcessor || ip instanceof ShortProcessor);
+		final float[] table = density ? cal.getCTable() : null;
+		if (table != null) {
+			for (int i = 0; i < n; i++) out[i] = table[ip.get(i)];
+		}
+		else if (density) {
+			for (int i = 0; i < n; i++) out[i] = (float) cal.getCValue(ip.get(i));
+		}
+		else {
+			for (int i = 0; i < n; i++) out[i] = ip.getf(i);
+		}
 		return out;
 	}
 
-	private static void check(final float[][] planes, final String title) {
+	private static void check(final float[][] planes, final ImagePlus imp) {
+		final String title = imp.getTitle();
 		long nan = 0, total = 0;
 		for (final float[] p : planes) {
 			for (final float v : p) {
 				if (!Float.isFinite(v)) nan++;
 			}
 			total += p.length;
+		}
+		final boolean calibrated = imp.getType() != ImagePlus.GRAY32 && imp.getType() != ImagePlus.COLOR_RGB &&
+			imp.getCalibration() != null && imp.getCalibration().calibrated();
+		if (nan > 0 && calibrated) {
+			throw new ExplainException("the calibration function of '" + title + "' turns " + nan + " pixel(s) into NaN or infinite " +
+				"values; a model cannot use them. Fix the function (Analyze > Calibrate...), or remove it (function None) to use the raw values");
 		}
 		if (nan == total) throw new ExplainException("the image '" + title + "' has no finite pixel values (all NaN)");
 		if (nan > 0) {

@@ -1,7 +1,10 @@
 package io.github.explainij.method;
 
+import io.github.explainij.ExplainException;
+
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,6 +43,15 @@ public final class Attribution {
 		final String targetName, final float score, final float[] logits, final boolean signed,
 		final Map<String, String> parameters, final Map<String, String> results, final List<String> sliceLabels)
 	{
+		this(map, method, targetClass, targetName, score, logits, signed, parameters, results, sliceLabels, true);
+	}
+
+	/** @param check whether to refuse NaN or infinite values (a copy of a checked result needs no check) */
+	private Attribution(final RandomAccessibleInterval<FloatType> map, final String method, final int targetClass,
+		final String targetName, final float score, final float[] logits, final boolean signed,
+		final Map<String, String> parameters, final Map<String, String> results, final List<String> sliceLabels, final boolean check)
+	{
+		if (check) requireFinite(map, method);
 		this.results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
 		this.sliceLabels = sliceLabels == null ? null : List.copyOf(sliceLabels);
 		this.map = map;
@@ -57,19 +69,19 @@ public final class Attribution {
 		final Map<String, String> p = new LinkedHashMap<>();
 		p.put(key, value);
 		for (final Map.Entry<String, String> e : parameters.entrySet()) p.putIfAbsent(e.getKey(), e.getValue());
-		return new Attribution(map, method, targetClass, targetName, score, logits, signed, p, results, sliceLabels);
+		return new Attribution(map, method, targetClass, targetName, score, logits, signed, p, results, sliceLabels, false);
 	}
 
 	/** The same result with its slices named (e.g. "z=1", "z=2", ... for a volume). */
 	public Attribution withSliceLabels(final List<String> labels) {
-		return new Attribution(map, method, targetClass, targetName, score, logits, signed, parameters, results, labels);
+		return new Attribution(map, method, targetClass, targetName, score, logits, signed, parameters, results, labels, false);
 	}
 
 	/** The same result with one more result value. */
 	public Attribution withResult(final String key, final String value) {
 		final Map<String, String> r = new LinkedHashMap<>(results);
 		r.put(key, value);
-		return new Attribution(map, method, targetClass, targetName, score, logits, signed, parameters, r, sliceLabels);
+		return new Attribution(map, method, targetClass, targetName, score, logits, signed, parameters, r, sliceLabels, false);
 	}
 
 	/**
@@ -79,6 +91,27 @@ public final class Attribution {
 	 */
 	public Attribution withPasses(final long forward, final long backward) {
 		return withResult("forward_passes", Long.toString(forward)).withResult("backward_passes", Long.toString(backward));
+	}
+
+	/**
+	 * Refuses a map with NaN or infinite values (issue 8: nonsense is never a result), saying where the
+	 * first one is.
+	 */
+	private static void requireFinite(final RandomAccessibleInterval<FloatType> map, final String method) {
+		long bad = 0, first = -1, i = 0;
+		for (final FloatType t : Views.flatIterable(map)) {
+			if (!Float.isFinite(t.get())) {
+				if (first < 0) first = i;
+				bad++;
+			}
+			i++;
+		}
+		if (bad == 0) return;
+		final long w = map.dimension(0), h = map.numDimensions() > 1 ? map.dimension(1) : 1;
+		final String slice = map.numDimensions() > 2 ? ", slice " + (first / (w * h) + 1) : "";
+		throw new ExplainException(method + " gave " + bad + " NaN or infinite attribution value(s), the first at x=" + first % w +
+			", y=" + first / w % h + slice + ": the model's scores or gradients overflow for this image. Check the model and the " +
+			"sidecar's normalization, or try another method");
 	}
 
 	/** Raw values, [X, Y] or [X, Y, C]. */

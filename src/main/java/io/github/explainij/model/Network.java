@@ -7,6 +7,7 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -19,11 +20,17 @@ import io.github.explainij.ExplainException;
 import io.github.explainij.target.Target;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,6 +55,8 @@ public final class Network implements AutoCloseable {
 	private final PtSymbolBlock block;
 	private final List<String> layerNames;
 	private final List<String> layerKinds;
+	/** Why the stages cannot be trusted (forward_layers differs from forward on a test input), or null. */
+	private final String stagesProblem;
 
 	private Network(final Path file, final ModelSpec spec, final Device device, final Model model) {
 		this.file = file;
@@ -59,6 +68,7 @@ public final class Network implements AutoCloseable {
 		this.layerNames = stringList("layer_names");
 		final List<String> kinds = layerNames == null ? null : stringList("layer_kinds");
 		this.layerKinds = kinds != null && kinds.size() == layerNames.size() ? kinds : null;
+		this.stagesProblem = layerNames == null ? null : checkStages();
 	}
 
 	/**
@@ -72,6 +82,7 @@ public final class Network implements AutoCloseable {
 			throw new ExplainException("model file not found: " + file + " (choose a TorchScript .pt file)");
 		}
 		final ModelSpec spec = ModelSpec.forModel(file);
+		if (spec.sha256() != null) checkSha256(file, spec);
 		Engines.pytorch();
 		final Model model = Model.newInstance(spec.name(), device, "PyTorch");
 		try {
@@ -92,6 +103,34 @@ public final class Network implements AutoCloseable {
 		catch (final RuntimeException e) {
 			model.close();
 			throw e;
+		}
+	}
+
+	/** Refuses a model file whose SHA-256 is not the one its sidecar pins. */
+	static void checkSha256(final Path file, final ModelSpec spec) {
+		final String actual = sha256(file);
+		if (!actual.equals(spec.sha256())) {
+			throw new ExplainException("the model file " + file.getFileName() + " is not the one its sidecar " +
+				ModelSpec.sidecarOf(file).getFileName() + " pins: its sha256 is " + actual + ", the sidecar's \"sha256\" is " + spec.sha256() +
+				". Use the model file the sidecar was written for; if you trust this file, write its sha256 in the sidecar (or remove the key)");
+		}
+	}
+
+	/** The SHA-256 of a file, as 64 lower-case hexadecimal digits (what sha256sum prints). */
+	public static String sha256(final Path file) {
+		try (InputStream in = Files.newInputStream(file)) {
+			final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			final byte[] buffer = new byte[1 << 16];
+			for (int n; (n = in.read(buffer)) > 0;) digest.update(buffer, 0, n);
+			final StringBuilder hex = new StringBuilder(64);
+			for (final byte b : digest.digest()) hex.append(String.format(Locale.ROOT, "%02x", b));
+			return hex.toString();
+		}
+		catch (final IOException e) {
+			throw new ExplainException("cannot read the model file " + file + ": " + e.getMessage());
+		}
+		catch (final NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
 		}
 	}
 
@@ -157,7 +196,82 @@ public final class Network implements AutoCloseable {
 			throw new ExplainException(method + " needs a model that exposes its stages (layer_names and forward_layers); " +
 				file.getFileName() + " does not. Export it with models/explainable.py");
 		}
+		if (stagesProblem != null) throw new ExplainException(method + " cannot use the stages of " + file.getFileName() + ": " + stagesProblem);
 	}
+
+	/** Why the model's stages cannot be used (they disagree with its forward), or null when they can. */
+	public String stagesProblem() { return stagesProblem; }
+
+	/**
+	 * Checks once, on load, that {@code forward_layers(x, 0, n) == forward(x)} on a small seeded input of
+	 * the model's shape. A layer-aware method on stages that compute something else would explain
+	 * another network.
+	 *
+	 * @return the problem, or null when they agree (or when the model does not run on the test input,
+	 *         whose shape is then only a guess; the methods' own calls tell)
+	 */
+	private String checkStages() {
+		// without a channel count in the sidecar, the test input is grey, then RGB
+		for (final int c : spec.channels() > 0 ? new int[] { spec.channels() } : new int[] { 1, 3 }) {
+			final int h = spec.hasFixedSize() ? spec.height() : 64, w = spec.hasFixedSize() ? spec.width() : 64;
+			final Shape shape = spec.isVolumetric() ? new Shape(1, c, 8, Math.min(h, 32), Math.min(w, 32)) : new Shape(1, c, h, w);
+			try {
+				return compareStages(shape);
+			}
+			catch (final RuntimeException e) {
+				// the model does not take this shape: try the next one
+			}
+		}
+		return null;
+	}
+
+	/** forward(x) against forward_layers(x, 0, n) on a seeded input of this shape; the problem, or null. */
+	private String compareStages(final Shape shape) {
+		final float[] x = new float[Math.toIntExact(shape.size())];
+		final Random random = new Random(8);
+		for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+		final float[] viaForward, viaStages;
+		final Shape forwardShape, stagesShape;
+		try (NDManager scope = manager().newSubManager()) {
+			final NDArray in = scope.create(x, shape);
+			try (IValue a = IValue.from((PtNDArray) in); IValue out = TorchScriptCalls.run(block, "forward", false, a)) {
+				if (!out.isTensor()) return null;
+				final NDArray o = asFloat(out.toTensor((PtNDManager) scope));
+				viaForward = o.toFloatArray();
+				forwardShape = o.getShape();
+			}
+			try (IValue a = IValue.from((PtNDArray) in); IValue s0 = IValue.from(0L); IValue s1 = IValue.from((long) layerNames.size());
+				IValue out = TorchScriptCalls.run(block, "forward_layers", false, a, s0, s1))
+			{
+				if (!out.isTensor()) return "forward_layers returns " + out.getType() + ", not a tensor";
+				final NDArray o = asFloat(out.toTensor((PtNDManager) scope));
+				viaStages = o.toFloatArray();
+				stagesShape = o.getShape();
+			}
+		}
+		final String call = "forward_layers(x, 0, " + layerNames.size() + ")";
+		if (!forwardShape.equals(stagesShape)) {
+			return call + " returns shape " + stagesShape + " but forward(x) returns " + forwardShape + " (on a test input " + shape +
+				"): the stages do not compute what the model computes. " + STAGES_ADVICE;
+		}
+		double largest = 0, worst = 0;
+		for (int i = 0; i < viaForward.length; i++) {
+			if (Float.isNaN(viaForward[i]) && Float.isNaN(viaStages[i])) continue;
+			largest = Math.max(largest, Math.abs(viaForward[i]));
+			final double d = Math.abs((double) viaForward[i] - viaStages[i]);
+			worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
+		}
+		if (worst > 1e-4 * Math.max(1, largest)) {
+			return call + " differs from forward(x) by up to " + String.format(Locale.ROOT, "%.3g", worst) + " (on a test input " + shape +
+				", outputs up to " + String.format(Locale.ROOT, "%.3g", largest) + "): the stages do not compute what the model computes. " +
+				STAGES_ADVICE;
+		}
+		return null;
+	}
+
+	private static final String STAGES_ADVICE = "Export the model so that forward(x) == forward_layers(x, 0, len(layer_names())) " +
+		"(models/explainable.py does), or use a method that needs no stages (saliency, gradient x input, SmoothGrad, " +
+		"Integrated Gradients, occlusion, RISE, LIME)";
 
 	/** The index of a stage by name. */
 	public int stageIndex(final String name) {
@@ -206,12 +320,15 @@ public final class Network implements AutoCloseable {
 	 * @return the output [B, K] or [B, K, (D,) H, W], attached to the input's manager
 	 */
 	public NDArray forward(final NDArray input, final boolean grad) {
+		final NDArray output;
 		try (IValue in = IValue.from((PtNDArray) input); IValue out = TorchScriptCalls.run(block, "forward", grad, in)) {
-			return output(out, input);
+			output = output(out, input, grad);
 		}
 		catch (final EngineException e) {
 			throw modelFailed(e, input.getShape());
 		}
+		if (!allFinite(output)) throw nonFinite("scores (its output)", input, 0, layerNames == null ? 0 : layerNames.size());
+		return output;
 	}
 
 	/**
@@ -224,23 +341,128 @@ public final class Network implements AutoCloseable {
 		try (IValue in = IValue.from((PtNDArray) a); IValue s = IValue.from((long) start); IValue e = IValue.from((long) end);
 			IValue out = TorchScriptCalls.run(block, "forward_layers", grad, in, s, e))
 		{
-			return out.toTensor((PtNDManager) a.getManager());
+			if (!out.isTensor()) throw new ExplainException("the model's forward_layers returned " + out.getType() + ", not a tensor");
+			final NDArray output = out.toTensor((PtNDManager) a.getManager());
+			final NDArray converted = convert(output, grad, "forward_layers");
+			if (!allFinite(converted)) throw nonFinite("activations", a, start, end);
+			return converted;
 		}
 		catch (final EngineException e) {
 			throw modelFailed(e, a.getShape());
 		}
 	}
 
-	private NDArray output(final IValue out, final NDArray input) {
+	/**
+	 * float64 / float16 / integer outputs as float32. A floating output that autograd records goes
+	 * through {@link #toFloat32Module()}, because DJL's {@code toType} cuts the autograd graph. Integer
+	 * values have no gradient: a gradient method on them is refused with what to use instead.
+	 */
+	private NDArray convert(final NDArray output, final boolean grad, final String what) {
+		final DataType type = output.getDataType();
+		if (type == DataType.FLOAT32) return output;
+		final boolean floating = type == DataType.FLOAT64 || type == DataType.FLOAT16 || type == DataType.BFLOAT16;
+		if (!floating && !type.isInteger() && type != DataType.BOOLEAN) {
+			throw new ExplainException("the model " + spec.name() + "'s " + what + " returns " + type + " values; return float scores");
+		}
+		if (grad && !floating) {
+			throw new ExplainException("the model " + spec.name() + "'s " + what + " returns " + type + " values, which have no gradient: " +
+				"use a method that needs none (occlusion, RISE, LIME, Score-CAM), or return float scores");
+		}
+		if (!grad) return output.toType(DataType.FLOAT32, false);
+		try (IValue in = IValue.from((PtNDArray) output); IValue out = TorchScriptCalls.run(toFloat32Module(), "forward", true, in)) {
+			return out.toTensor((PtNDManager) output.getManager());
+		}
+	}
+
+	private static PtSymbolBlock toFloat32;
+
+	/**
+	 * A TorchScript module whose forward is {@code x.float()} (made by make_trust_fixtures.py, shipped as a
+	 * base64 resource), loaded once and kept for the JVM's life: it has no parameters and takes a few kilobytes.
+	 */
+	private static synchronized PtSymbolBlock toFloat32Module() {
+		if (toFloat32 != null) return toFloat32;
+		try (InputStream in = Network.class.getResourceAsStream("to-float32.pt.base64")) {
+			if (in == null) throw new IllegalStateException("the resource to-float32.pt.base64 is missing from the Explain-IJ jar");
+			final Path dir = Files.createTempDirectory("explainij-cast");
+			final Path file = dir.resolve("to-float32.pt");
+			Files.write(file, Base64.getMimeDecoder().decode(in.readAllBytes()));
+			final Model m = Model.newInstance("to-float32", Device.cpu(), "PyTorch");
+			m.load(dir, "to-float32");
+			Files.deleteIfExists(file);
+			Files.deleteIfExists(dir);
+			toFloat32 = (PtSymbolBlock) m.getBlock();
+			JniUtils.enableInferenceMode(toFloat32);
+			return toFloat32;
+		}
+		catch (final IOException | MalformedModelException e) {
+			throw new IllegalStateException("cannot load the float32 cast module: " + e.getMessage(), e);
+		}
+	}
+
+	private static NDArray asFloat(final NDArray o) {
+		return o.getDataType() == DataType.FLOAT32 ? o : o.toType(DataType.FLOAT32, false);
+	}
+
+	private static boolean allFinite(final NDArray a) {
+		try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()); NDArray any = bad.any()) {
+			return !any.getBoolean();
+		}
+	}
+
+	/**
+	 * The refusal of NaN or infinite values, naming the stage where they first appear: the input's
+	 * stages {@code start .. end-1} are run one at a time (without gradient) until one gives them.
+	 */
+	private ExplainException nonFinite(final String what, final NDArray input, final int start, final int end) {
+		String where = "";
+		if (layerNames != null && stagesProblem == null && end > start) {
+			try (NDManager scope = manager().newSubManager()) {
+				NDArray a = scope.create(input.toType(DataType.FLOAT32, true).toFloatArray(), input.getShape());
+				if (!allFinite(a)) {
+					where = "; they are already in the input of stage '" + layerNames.get(start) + "'";
+				}
+				else {
+					for (int i = start; i < end; i++) {
+						try (IValue in = IValue.from((PtNDArray) a); IValue s = IValue.from((long) i); IValue e = IValue.from((long) i + 1);
+							IValue out = TorchScriptCalls.run(block, "forward_layers", false, in, s, e))
+						{
+							a = asFloat(out.toTensor((PtNDManager) scope));
+						}
+						if (!allFinite(a)) {
+							where = "; they first appear at the output of stage '" + layerNames.get(i) + "' (stage " + (i + 1) + " of " +
+								layerNames.size() + (layerKinds == null ? "" : ", " + layerKinds.get(i)) + ")";
+							break;
+						}
+					}
+				}
+			}
+			catch (final RuntimeException e) {
+				where = "";
+			}
+		}
+		return new ExplainException("the model " + spec.name() + " gives NaN or infinite " + what + " for this image" + where +
+			". Its result would be meaningless: check the model (weights, a stage that overflows or divides by zero) and the sidecar's " +
+			"normalization (the image's values are " + (spec.normalization().type() == Normalization.Type.NONE ? "given to it unchanged" :
+				"normalized by " + spec.normalization()) + ")");
+	}
+
+	private NDArray output(final IValue out, final NDArray input, final boolean grad) {
 		if (!out.isTensor()) {
 			throw new ExplainException("the model's forward returned " + out.getType() + ", not a tensor of logits [B, K] or " +
 				"a dense output [B, K, (D,) H, W]");
 		}
-		final NDArray output = out.toTensor((PtNDManager) input.getManager());
+		final NDArray output = convert(out.toTensor((PtNDManager) input.getManager()), grad, "forward");
 		final Shape s = output.getShape();
 		if (s.dimension() < 2 || s.dimension() > 5 || s.get(0) != input.getShape().get(0)) {
 			throw new ExplainException("the model's forward returned shape " + s + " for a batch of " + input.getShape().get(0) +
 				"; a classifier must return logits [B, K], a segmentation network [B, K, (D,) H, W]");
+		}
+		final List<String> classes = spec.classes();
+		if (!classes.isEmpty() && s.get(1) != classes.size()) {
+			throw new ExplainException("the sidecar " + ModelSpec.sidecarOf(file).getFileName() + " names " + classes.size() + " class(es) in " +
+				"\"classes\" but the model returns " + s.get(1) + " score(s) per image (output " + s + "): \"classes\" must name every " +
+				"output in order, e.g. [\"interphase\", \"mitotic\", ...] (or remove the key to number them)");
 		}
 		if (s.dimension() > 2 && s.dimension() == input.getShape().dimension()) {
 			final long[] in = input.getShape().getShape(), outShape = s.getShape();
@@ -275,7 +497,13 @@ public final class Network implements AutoCloseable {
 			x.setRequiresGradient(true);
 			final NDArray perSample = target.score(forward(transform.apply(x), true));
 			collector.backward(perSample.sum());
-			return new ScoreGradient(x.getGradient().toFloatArray(), perSample.toFloatArray());
+			final NDArray gradient = x.getGradient();
+			if (!allFinite(gradient)) {
+				throw new ExplainException("the gradient of the score of model " + spec.name() + " is NaN or infinite for this image, " +
+					"though its scores are finite: a stage's derivative overflows or divides by zero (e.g. sqrt or log at 0). " +
+					"Use a method that needs no gradient (occlusion, RISE, LIME), or fix the model");
+			}
+			return new ScoreGradient(gradient.toFloatArray(), perSample.toFloatArray());
 		});
 	}
 

@@ -44,6 +44,9 @@ public final class Normalization {
 	}
 
 	public static Normalization range(final double min, final double max) {
+		if (!Double.isFinite(min) || !Double.isFinite(max)) {
+			throw new ExplainException("normalize range needs finite min and max, got min=" + min + ", max=" + max);
+		}
 		if (!(max > min)) throw new ExplainException("normalize range needs max > min, got min=" + min + ", max=" + max);
 		return new Normalization(Type.RANGE, min, max, null, null, 0, 0);
 	}
@@ -52,8 +55,11 @@ public final class Normalization {
 		if (mean.length == 0 || mean.length != std.length) {
 			throw new ExplainException("normalize meanstd needs 'mean' and 'std' lists of the same, non-zero length");
 		}
+		for (final double m : mean) {
+			if (!Double.isFinite(m)) throw new ExplainException("normalize meanstd needs finite means, got " + Arrays.toString(mean));
+		}
 		for (final double s : std) {
-			if (!(s > 0)) throw new ExplainException("normalize meanstd needs every std > 0, got " + Arrays.toString(std));
+			if (!(s > 0) || !Double.isFinite(s)) throw new ExplainException("normalize meanstd needs every std > 0, got " + Arrays.toString(std));
 		}
 		return new Normalization(Type.MEANSTD, 0, 0, mean.clone(), std.clone(), 0, 0);
 	}

@@ -49,11 +49,14 @@ class ImagePlusAdapterTest {
 	}
 
 	@Test
-	void rawValuesIgnoreDisplayRangeAndCalibrationFunction() {
+	void valuesAreCalibratedAndIgnoreTheDisplayRange() {
 		final ByteProcessor bp = new ByteProcessor(2, 1, new byte[] { 0, (byte) 200 });
 		final ImagePlus imp = new ImagePlus("8-bit", bp);
 		imp.setDisplayRange(50, 100);
 		imp.getCalibration().setFunction(ij.measure.Calibration.STRAIGHT_LINE, new double[] { 5, 2 }, "OD");
+		// the values Analyze > Measure shows: 5 + 2 v
+		assertArrayEquals(new float[] { 5, 405 }, ImagePlusAdapter.toChw(ImagePlusAdapter.currentPlanes(imp)), 0);
+		imp.getCalibration().setFunction(ij.measure.Calibration.NONE, null, null);
 		assertArrayEquals(new float[] { 0, 200 }, ImagePlusAdapter.toChw(ImagePlusAdapter.currentPlanes(imp)), 0);
 	}
 

@@ -61,6 +61,61 @@ class ModelSpecTest {
 			.getMessage().contains("std > 0"));
 	}
 
+	private static String refusal(final String json) {
+		return assertThrows(ExplainException.class, () -> ModelSpec.parse(json, "f", Path.of("m.json"))).getMessage();
+	}
+
+	@Test
+	void valuesOfTheWrongTypeAreRefusedWithTheKeyAndTheForm() {
+		assertEquals("the model sidecar m.json: \"input.channels\" must be a positive whole number (e.g. \"channels\": 1), not \"two\"",
+			refusal("{\"input\": {\"channels\": \"two\"}}"));
+		assertEquals("the model sidecar m.json: \"input.height\" must be a positive whole number (e.g. \"height\": 64), not 6.5",
+			refusal("{\"input\": {\"height\": 6.5, \"width\": 8}}"));
+		assertEquals("the model sidecar m.json: \"input.width\" must be a positive whole number (e.g. \"width\": 64), not -8",
+			refusal("{\"input\": {\"height\": 8, \"width\": -8}}"));
+		assertEquals("the model sidecar m.json: \"input\" must be an object {...} (e.g. \"input\": {\"channels\": 1, \"height\": 64, " +
+			"\"width\": 64}), not 1", refusal("{\"input\": 1}"));
+		assertEquals("the model sidecar m.json: \"classes\" must be a list of distinct names in quotes (e.g. \"classes\": [\"interphase\", " +
+			"\"mitotic\"]), not \"interphase\"", refusal("{\"classes\": \"interphase\"}"));
+		assertEquals("the model sidecar m.json: \"name\" must be a text in quotes (e.g. \"name\": \"cells-gap\"), not [\"a\"]",
+			refusal("{\"name\": [\"a\"]}"));
+		assertEquals("the model sidecar m.json: \"normalize.min\" must be a finite number (e.g. \"min\": 0), not \"0\"",
+			refusal("{\"normalize\": {\"type\": \"range\", \"min\": \"0\", \"max\": 255}}"));
+		assertEquals("the model sidecar m.json: \"cam_layer\" must be a text in quotes (e.g. \"cam_layer\": \"relu3\"), not 3",
+			refusal("{\"cam_layer\": 3}"));
+	}
+
+	@Test
+	void nonFiniteStatisticsAreRefused() {
+		for (final String nan : new String[] { "NaN", "Infinity", "-Infinity", "\"NaN\"" }) {
+			// lenient JSON: Gson reads a bare NaN or Infinity as a word, shown in quotes
+			assertEquals("the model sidecar m.json: \"normalize.mean\" must be a finite number or a list of finite numbers, one per channel " +
+				"(e.g. \"mean\": [280.0]), not \"" + nan.replace("\"", "") + "\"", refusal("{\"normalize\": {\"type\": \"meanstd\", \"mean\": [" + nan + "], \"std\": [1]}}"));
+		}
+		assertTrue(refusal("{\"normalize\": {\"type\": \"meanstd\", \"mean\": [1], \"std\": NaN}}").contains("\"normalize.std\" must be"));
+		assertTrue(refusal("{\"normalize\": {\"type\": \"percentile\", \"low\": 1, \"high\": NaN}}").contains("\"normalize.high\" must be"));
+		assertThrows(ExplainException.class, () -> Normalization.meanStd(new double[] { Double.NaN }, new double[] { 1 }));
+		assertThrows(ExplainException.class, () -> Normalization.range(0, Double.POSITIVE_INFINITY));
+	}
+
+	@Test
+	void classNamesMustBeDistinctNames() {
+		assertEquals("the model sidecar m.json: \"classes\" must be a list of distinct names in quotes (e.g. \"classes\": [\"interphase\", " +
+			"\"mitotic\"]); \"mitotic\" appears more than once", refusal("{\"classes\": [\"interphase\", \"mitotic\", \"mitotic\"]}"));
+		assertTrue(refusal("{\"classes\": [\"a\", 2]}").endsWith("; 2 is not a name"));
+		assertTrue(refusal("{\"classes\": [\"a\", \" \"]}").endsWith("; \" \" is not a name"));
+		assertTrue(refusal("{\"channel_names\": [\"DNA\", \"DNA\"]}").contains("\"channel_names\" must be a list of distinct names"));
+	}
+
+	@Test
+	void sha256IsSixtyFourHexDigits() {
+		final String hex = "0123456789abcdef".repeat(4);
+		assertEquals(hex, ModelSpec.parse("{\"sha256\": \"" + hex.toUpperCase() + "\"}", "f", null).sha256());
+		assertNull(ModelSpec.parse("{}", "f", null).sha256());
+		assertEquals("the model sidecar m.json: \"sha256\" must be the model file's SHA-256 as 64 hexadecimal digits (as sha256sum " +
+			"cells.pt prints it), not \"abc\"", refusal("{\"sha256\": \"abc\"}"));
+	}
+
 	@Test
 	void percentileIsNumpysLinearDefinition() {
 		// numpy.percentile([0, 1, ..., 10], 25) == 2.5 and (..., 99.8) == 9.98

@@ -116,11 +116,30 @@ public final class StagewiseBackward {
 		});
 	}
 
-	/** Walks back from the logits through every stage. */
+	/**
+	 * Walks back from the logits through every stage. NaN or infinite values passed back (a rule that
+	 * divides by a near-zero denominator, an overflow) are refused at the stage where they first appear.
+	 */
 	public float[] backward(final float[] seed, final Rule rule) {
 		float[] up = seed;
-		for (int i = kinds.size() - 1; i >= 0; i--) up = rule.backward(i, kinds.get(i), up);
+		for (int i = kinds.size() - 1; i >= 0; i--) {
+			up = rule.backward(i, kinds.get(i), up);
+			final int bad = countNonFinite(up);
+			if (bad > 0) {
+				throw new ExplainException(method + "'s backward pass gives " + bad + " NaN or infinite value(s) at the input of stage '" +
+					name(i) + "' (stage " + (i + 1) + " of " + kinds.size() + ", " + kinds.get(i) + "), though the model's activations are " +
+					"finite: the rule overflows or divides by zero there. Try other rule parameters (e.g. a larger epsilon) or another method");
+			}
+		}
 		return up;
+	}
+
+	private static int countNonFinite(final float[] values) {
+		int bad = 0;
+		for (final float v : values) {
+			if (!Float.isFinite(v)) bad++;
+		}
+		return bad;
 	}
 
 	/**
