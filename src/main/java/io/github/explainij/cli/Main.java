@@ -1,9 +1,10 @@
 package io.github.explainij.cli;
 
 import ij.ImagePlus;
-import ij.io.FileSaver;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.Failure;
+import io.github.explainij.command.AttributionCommand;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 import io.github.explainij.image.ImageFiles;
@@ -11,6 +12,7 @@ import io.github.explainij.render.Figures;
 
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
@@ -102,15 +104,23 @@ public final class Main {
 			if (verb.equals("benchmark")) return Benchmark.run(context, args, out);
 			return method(context, args, out);
 		}
-		catch (final ExplainException e) {
-			err.println("error: " + e.getMessage());
+		catch (final Throwable e) {
+			return fail(e, args, err);
+		}
+	}
+
+	/**
+	 * The exit-code contract ({@link Failure}): bad input prints one line and gives 2; anything else (an
+	 * {@code Error} too) writes its stack trace to a log file, prints one line with the cause and that
+	 * file, and gives 1. Never a stack trace on the console.
+	 */
+	static int fail(final Throwable e, final String[] args, final PrintStream err) {
+		if (Failure.isBadInput(e)) {
+			err.println("error: " + Failure.badInputMessage(e));
 			return BAD_INPUT;
 		}
-		catch (final RuntimeException e) {
-			err.println("error: unexpected failure: " + e);
-			e.printStackTrace(err);
-			return FAILED;
-		}
+		err.println("error: " + Failure.report(e, "java -jar explain-ij.jar " + String.join(" ", args)));
+		return FAILED;
 	}
 
 	private static int list(final Context context, final PrintStream out) {
@@ -253,8 +263,22 @@ public final class Main {
 		if (a.help) return help(context, info, out);
 		if (a.model == null) throw new ExplainException("--model M.pt is required (java -jar explain-ij.jar " + info.getName() + " --help)");
 		if (a.image == null) throw new ExplainException("--image I.tif is required (java -jar explain-ij.jar " + info.getName() + " --help)");
+		final Path tif = (a.out != null ? a.out : new File(baseName(a.image) + "_" + info.getName() + ".tif")).toPath();
+		// every output is planned before any work: none may be an input, an unnamed existing file is kept
+		final Outputs outputs = new Outputs().input("--image", a.image.toPath()).input("--model", a.model.toPath())
+			.input("model's sidecar", io.github.explainij.model.ModelSpec.sidecarOf(a.model.toPath()));
+		if (a.params.containsKey(Options.LABEL_IMAGE)) outputs.input("--region", Path.of(a.params.get(Options.LABEL_IMAGE)));
+		outputs.plan("--out", tif, a.out != null);
+		final Map<String, Path> extraFiles = new LinkedHashMap<>();
+		for (final ModuleItem<?> item : info.outputs()) {
+			if (item.getName().equals(Options.ATTRIBUTION) || !ImagePlus.class.isAssignableFrom(item.getType())) continue;
+			final Path f = tif.toAbsolutePath().resolveSibling(baseName(tif.toFile()) + "_" + item.getName() + ".tif");
+			outputs.plan("the " + item.getName() + " image beside --out", f, a.out != null);
+			extraFiles.put(item.getName(), f);
+		}
+		if (a.table != null) outputs.plan("--table", a.table.toPath(), true);
+		if (a.overlay != null) outputs.plan("--overlay", a.overlay.toPath(), true);
 		final ImagePlus image = openImage(a.image);
-		final File tif = a.out != null ? a.out : new File(baseName(a.image) + "_" + info.getName() + ".tif");
 		final Result r;
 		try {
 			r = explain(context, info, image, a.model, a.params);
@@ -262,28 +286,18 @@ public final class Main {
 		catch (final ExplainException e) {
 			throw new ExplainException(inCliWords(e.getMessage(), info, a.params), e);
 		}
-		save(r.attribution, tif);
+		if (a.table != null && r.table == null) {
+			throw new ExplainException("--table writes the per-object table (give the objects with --region R.tif) or the per-channel " +
+				"table (--param per_channel=true, or channel-ablation)");
+		}
 		out.println(r.summary());
-		for (final Map.Entry<String, ImagePlus> extra : r.extras.entrySet()) {
-			final File f = new File(tif.getAbsoluteFile().getParentFile(), baseName(tif) + "_" + extra.getKey() + ".tif");
-			save(extra.getValue(), f);
-			out.println("wrote " + f.getPath());
-		}
 		if (r.prop("device_note") != null) out.println("note: " + r.prop("device_note"));
-		out.println("wrote " + tif.getPath());
-		if (a.table != null) {
-			if (r.table == null) {
-				throw new ExplainException("--table writes the per-object table (give the objects with --region R.tif) or the per-channel " +
-					"table (--param per_channel=true, or channel-ablation)");
-			}
-			mkdirs(a.table);
-			if (!r.table.save(a.table.getPath())) throw new ExplainException("cannot write " + a.table);
-			out.println("wrote " + a.table.getPath());
+		for (final Map.Entry<String, ImagePlus> extra : r.extras.entrySet()) {
+			out.println(Outputs.tiff(extra.getValue(), extraFiles.get(extra.getKey())));
 		}
-		if (a.overlay != null) {
-			savePng(r.figure(image), a.overlay);
-			out.println("wrote " + a.overlay.getPath());
-		}
+		out.println(Outputs.tiff(r.attribution, tif));
+		if (a.table != null) out.println(Outputs.table(r.table, a.table.toPath()));
+		if (a.overlay != null) out.println(Outputs.png(r.figure(image), a.overlay.toPath()));
 		return OK;
 	}
 
@@ -324,15 +338,14 @@ public final class Main {
 		p.putIfAbsent(Options.SHOW_OVERLAY, "true");
 		final Module module = new CommandRunner(context).run(info, image, model, p);
 		final String why = ExplainCommands.cancelReason(module);
+		if (why != null && command(module) != null && command(module).unexpectedFailure() != null) {
+			throw new Failure.Reported(why, command(module).unexpectedFailure());
+		}
 		if (why != null) throw new ExplainException(why);
 		final ImagePlus attribution = (ImagePlus) module.getOutput(Options.ATTRIBUTION);
 		if (attribution == null) throw new ExplainException(info.getName() + " produced no attribution");
 		final Result result = new Result(attribution);
-		if (module instanceof org.scijava.command.CommandModule &&
-			((org.scijava.command.CommandModule) module).getCommand() instanceof io.github.explainij.command.AttributionCommand)
-		{
-			result.table = ((io.github.explainij.command.AttributionCommand) ((org.scijava.command.CommandModule) module).getCommand()).resultsTable();
-		}
+		if (command(module) != null) result.table = command(module).resultsTable();
 		for (final ModuleItem<?> item : info.outputs()) {
 			final Object value = module.getOutput(item.getName());
 			if (!item.getName().equals(Options.ATTRIBUTION) && value instanceof ImagePlus) result.extras.put(item.getName(), (ImagePlus) value);
@@ -340,31 +353,14 @@ public final class Main {
 		return result;
 	}
 
+	/** The attribution command behind a module, or null. */
+	private static AttributionCommand command(final Module module) {
+		return module instanceof CommandModule && ((CommandModule) module).getCommand() instanceof AttributionCommand
+			? (AttributionCommand) ((CommandModule) module).getCommand() : null;
+	}
+
 	static ImagePlus openImage(final File file) {
 		return ImageFiles.open(file, "image");
-	}
-
-	static void save(final ImagePlus imp, final File file) {
-		mkdirs(file);
-		final boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(file.getPath()) : new FileSaver(imp).saveAsTiff(file.getPath());
-		if (!ok) throw new ExplainException("cannot write " + file);
-	}
-
-	static void savePng(final ImagePlus imp, final File file) {
-		mkdirs(file);
-		if (!new FileSaver(imp).saveAsPng(file.getPath())) throw new ExplainException("cannot write " + file);
-	}
-
-	static void mkdirs(final File file) {
-		final File dir = file.getAbsoluteFile().getParentFile();
-		if (dir != null) {
-			try {
-				Files.createDirectories(dir.toPath());
-			}
-			catch (final java.io.IOException e) {
-				throw new ExplainException("cannot create folder " + dir + ": " + e.getMessage());
-			}
-		}
 	}
 
 	static String baseName(final File f) {
