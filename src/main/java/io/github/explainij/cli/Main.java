@@ -92,6 +92,16 @@ public final class Main {
 	/** Runs the command line and returns the exit status (for tests: no System.exit). */
 	public static int run(final String[] args, final PrintStream out, final PrintStream err) {
 		try (Context context = new Context()) {
+			return run(context, args, out, err);
+		}
+		catch (final Throwable e) {
+			return fail(e, args, err);
+		}
+	}
+
+	/** Runs the command line in a given context (tests add commands to it); failures become exit codes. */
+	static int run(final Context context, final String[] args, final PrintStream out, final PrintStream err) {
+		try {
 			// Problems reach the user as one line on stderr (below), not also through the log.
 			context.service(LogService.class).setLevel(LogLevel.NONE);
 			if (args.length == 0 || isHelp(args[0])) {
