@@ -41,8 +41,10 @@ import java.util.Map;
  * </pre>
  *
  * Other image outputs of a command (e.g. a per-window map) are written beside {@code --out} as
- * {@code <out>_<output name>.tif}. Exit status 0 on success, 2 with a one-line reason on bad input, 1
- * on an unexpected failure. Messages name options as they are typed here ({@code --model},
+ * {@code <out>_<output name>.tif}. No output may be an input file, and an existing file is replaced only
+ * where the user named it ({@link Outputs}). Exit status 0 on success, 2 with a one-line reason on bad
+ * input, 1 with one line and the path of a log file holding the stack trace on an internal failure
+ * ({@link Failure}). Messages name options as they are typed here ({@code --model},
  * {@code --param window=...}), and a mistyped name gets a "did you mean".
  */
 public final class Main {
@@ -162,7 +164,8 @@ public final class Main {
 		out.println("       [--out O.tif] [--overlay O.png] [--param key=value ...]");
 		out.println("    --model M.pt  a TorchScript classifier; its sidecar M.json (same name) gives classes and normalization");
 		out.println("    --image I.tif  the image to explain (its current plane, all channels)");
-		out.println("    --out O.tif  the raw 32-bit attribution (default: <image name>_" + info.getName() + ".tif in the current folder)");
+		out.println("    --out O.tif  the raw 32-bit attribution (default: <image name>_" + info.getName() + ".tif in the current folder, " +
+			"never replacing a file; a file named here is replaced)");
 		out.println("    --overlay O.png  a figure: the image with the coloured map, enlarged, with a colour bar and a title");
 		for (final ModuleItem<?> item : ExplainCommands.userInputs(info)) {
 			if (item.getName().equals(Options.MODEL_FILE)) continue;
