@@ -57,7 +57,7 @@ public final class Failure {
 	public static String badInputMessage(final Throwable t) {
 		if (t instanceof ExplainException) return t.getMessage();
 		if (t instanceof StackOverflowError && readingJson(t)) {
-			// Explain-IJ reads JSON only in model sidecars (the overflowing frames hide which file: give it to the caller)
+			// Explain-IJ reads JSON only in model sidecars (which file is lost: the overflowing frames fill the trace)
 			return "the model's sidecar (the .json file beside the model) is nested too deeply to read: write it as the flat object the README shows " +
 				"({\"classes\": [...], \"input\": {...}, \"normalize\": {...}})";
 		}
