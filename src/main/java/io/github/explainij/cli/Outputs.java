@@ -1,13 +1,14 @@
 package io.github.explainij.cli;
 
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
+import ij.plugin.PNG_Writer;
 
 import io.github.explainij.ExplainException;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -21,8 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-
-import javax.imageio.ImageIO;
 
 /**
  * Writing the command line's files without harming the user's: an output is never one of the run's input
@@ -141,16 +140,40 @@ final class Outputs {
 		return (existed ? "replaced " : "wrote ") + target;
 	}
 
-	/** An image (or stack) as TIFF, as ImageJ saves it (calibration, Info, slice labels). */
+	/**
+	 * An image (or stack) as TIFF, as ImageJ saves it (calibration, Info, properties, slice labels). ImageJ
+	 * renames a saved image after its file: the image keeps its own title and file information here.
+	 */
 	static String tiff(final ImagePlus imp, final Path target) {
-		return write(target, temporary -> bytes(temporary, new FileSaver(imp).serialize()));
+		return write(target, temporary -> {
+			final String title = imp.getTitle();
+			final FileInfo original = imp.getOriginalFileInfo();
+			final boolean changes = imp.changes;
+			try {
+				final FileSaver saver = new FileSaver(imp);
+				if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(temporary.toString()) : saver.saveAsTiff(temporary.toString()))) {
+					throw new IOException("ImageJ could not save the image as TIFF");
+				}
+			}
+			finally {
+				imp.setTitle(title);
+				imp.setFileInfo(original);
+				imp.changes = changes;
+			}
+		});
 	}
 
-	/** An RGB figure as PNG. */
+	/** A figure as PNG, as ImageJ saves it (RGB, its overlay burnt in), without renaming the image after the file. */
 	static String png(final ImagePlus imp, final Path target) {
 		return write(target, temporary -> {
-			try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW)) {
-				if (!ImageIO.write(imp.getBufferedImage(), "png", out)) throw new IOException("no PNG writer");
+			try {
+				new PNG_Writer().writeImage(imp, temporary.toString(), -1);
+			}
+			catch (final IOException e) {
+				throw e;
+			}
+			catch (final Exception e) {
+				throw new IOException(e.getMessage(), e);
 			}
 		});
 	}
@@ -165,11 +188,6 @@ final class Outputs {
 	/** Lines of text (UTF-8). */
 	static String text(final List<String> lines, final Path target) {
 		return write(target, temporary -> Files.write(temporary, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW));
-	}
-
-	private static void bytes(final Path temporary, final byte[] data) throws IOException {
-		if (data == null) throw new IOException("ImageJ could not encode the image as TIFF");
-		Files.write(temporary, data, StandardOpenOption.CREATE_NEW);
 	}
 
 	/** Whether two paths name the same file: the same real path (links resolved), or the same existing file. */

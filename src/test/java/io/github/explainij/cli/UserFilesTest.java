@@ -126,6 +126,8 @@ class UserFilesTest {
 		final ImagePlus written = IJ.openImage(tif.toString());
 		assertEquals(ImagePlus.GRAY32, written.getType());
 		assertEquals(3, written.getStackSize()); // one slice per object of the label image
+		assertEquals("Saliency Map", written.getProp("method"), "the result's properties are in the file");
+		assertEquals("cells-gap", written.getProp("model_name"));
 		assertEquals(ImagePlus.COLOR_RGB, IJ.openImage(png.toString()).getType());
 		assertEquals(4, Files.readAllLines(csv).size()); // header and three objects
 		// a second run into fresh names says "wrote"
