@@ -23,7 +23,6 @@ import org.scijava.module.ModuleItem;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,7 +117,16 @@ final class Benchmark {
 			if (methods == null || methods.contains(info.getName())) commands.add(info);
 		}
 		if (commands.isEmpty()) throw new ExplainException("no method matches --methods " + methods + "; 'list' shows the methods");
-		final ImagePlus sample = Main.openImage(Main.repoFolder("sample-data").resolve("cells/images/mitotic_002.tif").toFile());
+		final Path samplePath = Main.repoFolder("sample-data").resolve("cells/images/mitotic_002.tif");
+		if (file != null) { // before any work: the report never replaces the sample or a model
+			final Outputs outputs = new Outputs().input("sample image", samplePath);
+			for (final String modelName : models) {
+				final Path model = Main.repoFolder("models").resolve(modelName + ".pt");
+				outputs.input("model", model).input("model's sidecar", io.github.explainij.model.ModelSpec.sidecarOf(model));
+			}
+			outputs.plan("--out", file, true);
+		}
+		final ImagePlus sample = Main.openImage(samplePath.toFile());
 		final ModelService modelService = context.service(ModelService.class);
 
 		final StringBuilder md = new StringBuilder();
@@ -145,16 +153,7 @@ final class Benchmark {
 		final String report = "Machine: " + machine(device) + "\n\n" + md;
 		out.println();
 		out.println(report);
-		if (file != null) {
-			try {
-				if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
-				Files.writeString(file, report, StandardCharsets.UTF_8);
-			}
-			catch (final IOException e) {
-				throw new ExplainException("cannot write " + file + ": " + e.getMessage());
-			}
-			out.println("wrote " + file);
-		}
+		if (file != null) out.println(Outputs.text(List.of(report), file));
 		return Main.OK;
 	}
 

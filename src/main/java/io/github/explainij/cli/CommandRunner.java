@@ -79,7 +79,11 @@ public final class CommandRunner {
 			throw new ExplainException("interrupted");
 		}
 		catch (final ExecutionException e) {
-			throw new IllegalStateException(e.getCause());
+			// the command itself catches everything; this is a failure around it (a preprocessor): pass it on as it is
+			final Throwable cause = e.getCause();
+			if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+			if (cause instanceof Error) throw (Error) cause;
+			throw new IllegalStateException(cause);
 		}
 		return module;
 	}

@@ -13,9 +13,7 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,16 +83,10 @@ final class Demo {
 		}
 		final File summary = new File(outDir, "summary.csv");
 		final File overview = new File(outDir, "overview.png");
-		try {
-			Files.createDirectories(outDir.toPath());
-			Files.write(summary.toPath(), rows, StandardCharsets.UTF_8);
-		}
-		catch (final IOException e) {
-			throw new ExplainException("cannot write " + summary + ": " + e.getMessage());
-		}
-		Main.savePng(Figures.grid("Saliency (|d logit / d pixel|) of the predicted class, per model", grid,
+		Outputs.text(rows, summary.toPath());
+		Outputs.png(Figures.grid("Saliency (|d logit / d pixel|) of the predicted class, per model", grid,
 			Heatmap.legend(false) + "; clear where near zero; each map has its own scale. cells-shortcut learned the scale bar of its mitotic training images."),
-			overview);
+			overview.toPath());
 		objects(context, models, samples, new File(outDir, "segmentation"), out);
 		stains(context, models, samples, new File(outDir, "stains"), out);
 		out.println("demo: explained " + (rows.size() - 1) + " images; overview: " + overview.getAbsolutePath());
@@ -110,8 +102,8 @@ final class Demo {
 		final String stem = set.getFileName() + "_" + name;
 		final File tif = new File(dir, stem + "_saliency.tif");
 		final File png = new File(dir, stem + "_overlay.png");
-		Main.save(r.attribution, tif);
-		Main.savePng(r.figure(image), png);
+		Outputs.tiff(r.attribution, tif.toPath());
+		Outputs.png(r.figure(image), png.toPath());
 		final float[] sal = (float[]) r.attribution.getProcessor().getPixels();
 		final String[] evidence = share(sal, set.resolve("masks/" + name + ".tif"));
 		final String[] artefact = share(sal, set.resolve("artefact-masks/" + name + ".tif"));
@@ -134,10 +126,9 @@ final class Demo {
 		final Main.Result r = Main.explain(context, ExplainCommands.byName(context.service(CommandService.class), "grad-cam"), image,
 			models.resolve("cells-unet.pt").toFile(), Map.of("region", "label image", "label_image", labels.toString(), "layer", "relu6"));
 		final File tif = new File(dir, name + "_gradcam_per_object.tif"), csv = new File(dir, name + "_objects.csv");
-		Main.save(r.attribution, tif);
-		Main.mkdirs(csv);
-		if (!r.table.save(csv.getPath())) throw new ExplainException("cannot write " + csv);
-		Main.savePng(r.figure(image), new File(dir, name + "_overlay.png"));
+		Outputs.tiff(r.attribution, tif.toPath());
+		Outputs.table(r.table, csv.toPath());
+		Outputs.png(r.figure(image), new File(dir, name + "_overlay.png").toPath());
 		for (int i = 0; i < r.table.size(); i++) {
 			out.println(String.format(Locale.ROOT, "%-17s %-29s object %-9s predicted %-10s Grad-CAM inside the object %.3f", "cells-unet.pt",
 				"cells/" + name, r.table.getStringValue("name", i), r.table.getStringValue("class_name", i), r.table.getValue("share_inside", i)));
@@ -153,10 +144,9 @@ final class Demo {
 			Main.openImage(samples.resolve("stains/images/" + name + ".tif").toFile()), model, Map.of("per_channel", "true", "steps", "32"));
 		final Main.Result ablation = Main.explain(context, ExplainCommands.byName(commands, "channel-ablation"),
 			Main.openImage(samples.resolve("stains/images/" + name + ".tif").toFile()), model, Map.of());
-		Main.save(ig.attribution, new File(dir, name + "_ig_per_channel.tif"));
-		final File igCsv = new File(dir, name + "_ig_channels.csv"), ablationCsv = new File(dir, name + "_channel_ablation.csv");
-		Main.mkdirs(igCsv);
-		if (!ig.table.save(igCsv.getPath()) || !ablation.table.save(ablationCsv.getPath())) throw new ExplainException("cannot write " + dir);
+		Outputs.tiff(ig.attribution, new File(dir, name + "_ig_per_channel.tif").toPath());
+		Outputs.table(ig.table, new File(dir, name + "_ig_channels.csv").toPath());
+		Outputs.table(ablation.table, new File(dir, name + "_channel_ablation.csv").toPath());
 		for (int i = 0; i < ig.table.size(); i++) {
 			out.println(String.format(Locale.ROOT, "%-17s %-29s predicted %-11s channel %-7s IG share %.3f, score drop without it %.3f",
 				"cells-2ch.pt", "stains/" + name, ig.prop("predicted_name"), ig.table.getStringValue("name", i), ig.table.getValue("share_abs", i),

@@ -1,9 +1,10 @@
 package io.github.explainij.cli;
 
 import ij.ImagePlus;
-import ij.io.FileSaver;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.Failure;
+import io.github.explainij.command.AttributionCommand;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 import io.github.explainij.image.ImageFiles;
@@ -11,6 +12,7 @@ import io.github.explainij.render.Figures;
 
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
@@ -39,8 +41,10 @@ import java.util.Map;
  * </pre>
  *
  * Other image outputs of a command (e.g. a per-window map) are written beside {@code --out} as
- * {@code <out>_<output name>.tif}. Exit status 0 on success, 2 with a one-line reason on bad input, 1
- * on an unexpected failure. Messages name options as they are typed here ({@code --model},
+ * {@code <out>_<output name>.tif}. No output may be an input file, and an existing file is replaced only
+ * where the user named it ({@link Outputs}). Exit status 0 on success, 2 with a one-line reason on bad
+ * input, 1 with one line and the path of a log file holding the stack trace on an internal failure
+ * ({@link Failure}). Messages name options as they are typed here ({@code --model},
  * {@code --param window=...}), and a mistyped name gets a "did you mean".
  */
 public final class Main {
@@ -90,6 +94,16 @@ public final class Main {
 	/** Runs the command line and returns the exit status (for tests: no System.exit). */
 	public static int run(final String[] args, final PrintStream out, final PrintStream err) {
 		try (Context context = new Context()) {
+			return run(context, args, out, err);
+		}
+		catch (final Throwable e) {
+			return fail(e, args, err);
+		}
+	}
+
+	/** Runs the command line in a given context (tests add commands to it); failures become exit codes. */
+	static int run(final Context context, final String[] args, final PrintStream out, final PrintStream err) {
+		try {
 			// Problems reach the user as one line on stderr (below), not also through the log.
 			context.service(LogService.class).setLevel(LogLevel.NONE);
 			if (args.length == 0 || isHelp(args[0])) {
@@ -102,15 +116,23 @@ public final class Main {
 			if (verb.equals("benchmark")) return Benchmark.run(context, args, out);
 			return method(context, args, out);
 		}
-		catch (final ExplainException e) {
-			err.println("error: " + e.getMessage());
+		catch (final Throwable e) {
+			return fail(e, args, err);
+		}
+	}
+
+	/**
+	 * The exit-code contract ({@link Failure}): bad input prints one line and gives 2; anything else (an
+	 * {@code Error} too) writes its stack trace to a log file, prints one line with the cause and that
+	 * file, and gives 1. Never a stack trace on the console.
+	 */
+	static int fail(final Throwable e, final String[] args, final PrintStream err) {
+		if (Failure.isBadInput(e)) {
+			err.println("error: " + Failure.badInputMessage(e));
 			return BAD_INPUT;
 		}
-		catch (final RuntimeException e) {
-			err.println("error: unexpected failure: " + e);
-			e.printStackTrace(err);
-			return FAILED;
-		}
+		err.println("error: " + Failure.report(e, "java -jar explain-ij.jar " + String.join(" ", args)));
+		return FAILED;
 	}
 
 	private static int list(final Context context, final PrintStream out) {
@@ -142,7 +164,8 @@ public final class Main {
 		out.println("       [--out O.tif] [--overlay O.png] [--param key=value ...]");
 		out.println("    --model M.pt  a TorchScript classifier; its sidecar M.json (same name) gives classes and normalization");
 		out.println("    --image I.tif  the image to explain (its current plane, all channels)");
-		out.println("    --out O.tif  the raw 32-bit attribution (default: <image name>_" + info.getName() + ".tif in the current folder)");
+		out.println("    --out O.tif  the raw 32-bit attribution (default: <image name>_" + info.getName() + ".tif in the current folder, " +
+			"never replacing a file; a file named here is replaced)");
 		out.println("    --overlay O.png  a figure: the image with the coloured map, enlarged, with a colour bar and a title");
 		for (final ModuleItem<?> item : ExplainCommands.userInputs(info)) {
 			if (item.getName().equals(Options.MODEL_FILE)) continue;
@@ -253,8 +276,22 @@ public final class Main {
 		if (a.help) return help(context, info, out);
 		if (a.model == null) throw new ExplainException("--model M.pt is required (java -jar explain-ij.jar " + info.getName() + " --help)");
 		if (a.image == null) throw new ExplainException("--image I.tif is required (java -jar explain-ij.jar " + info.getName() + " --help)");
+		final Path tif = (a.out != null ? a.out : new File(baseName(a.image) + "_" + info.getName() + ".tif")).toPath();
+		// every output is planned before any work: none may be an input, an unnamed existing file is kept
+		final Outputs outputs = new Outputs().input("--image", a.image.toPath()).input("--model", a.model.toPath())
+			.input("model's sidecar", io.github.explainij.model.ModelSpec.sidecarOf(a.model.toPath()));
+		if (a.params.containsKey(Options.LABEL_IMAGE)) outputs.input("--region", Path.of(a.params.get(Options.LABEL_IMAGE)));
+		outputs.plan("--out", tif, a.out != null);
+		final Map<String, Path> extraFiles = new LinkedHashMap<>();
+		for (final ModuleItem<?> item : info.outputs()) {
+			if (item.getName().equals(Options.ATTRIBUTION) || !ImagePlus.class.isAssignableFrom(item.getType())) continue;
+			final Path f = tif.toAbsolutePath().resolveSibling(baseName(tif.toFile()) + "_" + item.getName() + ".tif");
+			outputs.plan("the " + item.getName() + " image beside --out", f, a.out != null);
+			extraFiles.put(item.getName(), f);
+		}
+		if (a.table != null) outputs.plan("--table", a.table.toPath(), true);
+		if (a.overlay != null) outputs.plan("--overlay", a.overlay.toPath(), true);
 		final ImagePlus image = openImage(a.image);
-		final File tif = a.out != null ? a.out : new File(baseName(a.image) + "_" + info.getName() + ".tif");
 		final Result r;
 		try {
 			r = explain(context, info, image, a.model, a.params);
@@ -262,28 +299,18 @@ public final class Main {
 		catch (final ExplainException e) {
 			throw new ExplainException(inCliWords(e.getMessage(), info, a.params), e);
 		}
-		save(r.attribution, tif);
+		if (a.table != null && r.table == null) {
+			throw new ExplainException("--table writes the per-object table (give the objects with --region R.tif) or the per-channel " +
+				"table (--param per_channel=true, or channel-ablation)");
+		}
 		out.println(r.summary());
-		for (final Map.Entry<String, ImagePlus> extra : r.extras.entrySet()) {
-			final File f = new File(tif.getAbsoluteFile().getParentFile(), baseName(tif) + "_" + extra.getKey() + ".tif");
-			save(extra.getValue(), f);
-			out.println("wrote " + f.getPath());
-		}
 		if (r.prop("device_note") != null) out.println("note: " + r.prop("device_note"));
-		out.println("wrote " + tif.getPath());
-		if (a.table != null) {
-			if (r.table == null) {
-				throw new ExplainException("--table writes the per-object table (give the objects with --region R.tif) or the per-channel " +
-					"table (--param per_channel=true, or channel-ablation)");
-			}
-			mkdirs(a.table);
-			if (!r.table.save(a.table.getPath())) throw new ExplainException("cannot write " + a.table);
-			out.println("wrote " + a.table.getPath());
+		for (final Map.Entry<String, ImagePlus> extra : r.extras.entrySet()) {
+			out.println(Outputs.tiff(extra.getValue(), extraFiles.get(extra.getKey())));
 		}
-		if (a.overlay != null) {
-			savePng(r.figure(image), a.overlay);
-			out.println("wrote " + a.overlay.getPath());
-		}
+		out.println(Outputs.tiff(r.attribution, tif));
+		if (a.table != null) out.println(Outputs.table(r.table, a.table.toPath()));
+		if (a.overlay != null) out.println(Outputs.png(r.figure(image), a.overlay.toPath()));
 		return OK;
 	}
 
@@ -324,15 +351,14 @@ public final class Main {
 		p.putIfAbsent(Options.SHOW_OVERLAY, "true");
 		final Module module = new CommandRunner(context).run(info, image, model, p);
 		final String why = ExplainCommands.cancelReason(module);
+		if (why != null && command(module) != null && command(module).unexpectedFailure() != null) {
+			throw new Failure.Reported(why, command(module).unexpectedFailure());
+		}
 		if (why != null) throw new ExplainException(why);
 		final ImagePlus attribution = (ImagePlus) module.getOutput(Options.ATTRIBUTION);
 		if (attribution == null) throw new ExplainException(info.getName() + " produced no attribution");
 		final Result result = new Result(attribution);
-		if (module instanceof org.scijava.command.CommandModule &&
-			((org.scijava.command.CommandModule) module).getCommand() instanceof io.github.explainij.command.AttributionCommand)
-		{
-			result.table = ((io.github.explainij.command.AttributionCommand) ((org.scijava.command.CommandModule) module).getCommand()).resultsTable();
-		}
+		if (command(module) != null) result.table = command(module).resultsTable();
 		for (final ModuleItem<?> item : info.outputs()) {
 			final Object value = module.getOutput(item.getName());
 			if (!item.getName().equals(Options.ATTRIBUTION) && value instanceof ImagePlus) result.extras.put(item.getName(), (ImagePlus) value);
@@ -340,31 +366,14 @@ public final class Main {
 		return result;
 	}
 
+	/** The attribution command behind a module, or null. */
+	private static AttributionCommand command(final Module module) {
+		return module instanceof CommandModule && ((CommandModule) module).getCommand() instanceof AttributionCommand
+			? (AttributionCommand) ((CommandModule) module).getCommand() : null;
+	}
+
 	static ImagePlus openImage(final File file) {
 		return ImageFiles.open(file, "image");
-	}
-
-	static void save(final ImagePlus imp, final File file) {
-		mkdirs(file);
-		final boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(file.getPath()) : new FileSaver(imp).saveAsTiff(file.getPath());
-		if (!ok) throw new ExplainException("cannot write " + file);
-	}
-
-	static void savePng(final ImagePlus imp, final File file) {
-		mkdirs(file);
-		if (!new FileSaver(imp).saveAsPng(file.getPath())) throw new ExplainException("cannot write " + file);
-	}
-
-	static void mkdirs(final File file) {
-		final File dir = file.getAbsoluteFile().getParentFile();
-		if (dir != null) {
-			try {
-				Files.createDirectories(dir.toPath());
-			}
-			catch (final java.io.IOException e) {
-				throw new ExplainException("cannot create folder " + dir + ": " + e.getMessage());
-			}
-		}
 	}
 
 	static String baseName(final File f) {

@@ -6,6 +6,7 @@ import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.Failure;
 import io.github.explainij.image.ImageFiles;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.image.ObjectMasks;
@@ -121,6 +122,7 @@ public abstract class AttributionCommand extends ContextCommand {
 
 	@Override
 	public void run() {
+		unexpectedFailure = null;
 		try {
 			IJ.resetEscape();
 			final String refusal = resultRefusal(image);
@@ -148,9 +150,16 @@ public abstract class AttributionCommand extends ContextCommand {
 		catch (final ExplainException e) {
 			fail(e.getMessage());
 		}
-		catch (final RuntimeException e) {
-			log.error(e);
-			fail("unexpected error (" + e + "); please report it with the model and image");
+		catch (final Throwable e) {
+			// the one exit-code contract (Failure): bad input is one line to fix; anything else, Errors too,
+			// goes to a log file with its stack trace and the user gets one line naming the cause and that file
+			if (Failure.isBadInput(e)) {
+				fail(Failure.badInputMessage(e));
+			}
+			else {
+				unexpectedFailure = e;
+				fail(Failure.report(e, commandName() + " on '" + (image == null ? "no image" : image.getTitle()) + "' with model " + model_file));
+			}
 		}
 		finally {
 			if (status != null) status.clearStatus();
@@ -354,17 +363,32 @@ public abstract class AttributionCommand extends ContextCommand {
 			(imp.getProp("source") == null ? "" : " ('" + imp.getProp("source") + "')") + " and run the command again";
 	}
 
+	private Throwable unexpectedFailure;
+
+	/** Why the last run failed when it was not bad input (an internal failure: exit 1 on the command line), else null. */
+	public Throwable unexpectedFailure() {
+		return unexpectedFailure;
+	}
+
+	private String commandName() {
+		final org.scijava.plugin.Plugin plugin = getClass().getAnnotation(org.scijava.plugin.Plugin.class);
+		return plugin == null ? getClass().getSimpleName() : plugin.label();
+	}
+
 	/**
 	 * Refuses the run: the message is the cancel reason (what the command line, the ImageJ 1.x bridge and
 	 * tests read); a dialog shows it where there is a UI, and headless it goes to the log as a warning
-	 * (bad input is the user's to fix, not an error of the plugin; unexpected errors are logged as errors
-	 * in {@link #run()}).
+	 * (bad input is the user's to fix, not an error of the plugin); an internal failure is logged as an error,
+	 * in one line that names its log file (see {@link Failure}).
 	 */
 	private void fail(final String message) {
 		attribution = null;
 		cancel(message);
 		if (ui != null && !ui.isHeadless() && ui.getDefaultUI() != null) {
 			ui.showDialog(message, "Explain-IJ", DialogPrompt.MessageType.ERROR_MESSAGE);
+		}
+		else if (unexpectedFailure != null) {
+			log.error("Explain-IJ: " + message);
 		}
 		else {
 			log.warn("Explain-IJ: " + message);

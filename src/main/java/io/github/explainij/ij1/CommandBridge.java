@@ -7,6 +7,7 @@ import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 
+import io.github.explainij.Failure;
 import io.github.explainij.command.AttributionCommand;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
@@ -55,9 +56,28 @@ public class CommandBridge implements PlugIn {
 	@Override
 	public void run(final String name) {
 		withPluginLoader(() -> {
-			runCommand(name);
+			try {
+				runCommand(name);
+			}
+			catch (final Throwable e) {
+				if (isMacroAbort(e)) throw (RuntimeException) e;
+				// the same contract as the command line (Failure): one line in one dialog, never a stack trace
+				refuse(Failure.isBadInput(e) ? Failure.badInputMessage(e) : Failure.report(e, "Explain-IJ " + name + " (ImageJ 1.x bridge)"));
+			}
 			return null;
 		});
+	}
+
+	/** ImageJ's way of stopping the macro that called a command ({@link Macro#abort()}), which must pass through. */
+	private static boolean isMacroAbort(final Throwable e) {
+		return e instanceof RuntimeException && Macro.MACRO_CANCELED.equals(e.getMessage());
+	}
+
+	/** One error dialog with the message; a macro that called the command stops there. */
+	private static void refuse(final String message) {
+		IJ.showStatus("");
+		IJ.error("Explain-IJ", message);
+		if (Macro.getOptions() != null || IJ.isMacro()) Macro.abort();
 	}
 
 	private void runCommand(final String name) {
@@ -68,8 +88,7 @@ public class CommandBridge implements PlugIn {
 		}
 		final String refusal = AttributionCommand.resultRefusal(image);
 		if (refusal != null) { // before the dialog: nothing to fill in for a run that cannot happen
-			IJ.error("Explain-IJ", refusal);
-			if (Macro.getOptions() != null || IJ.isMacro()) Macro.abort();
+			refuse(refusal);
 			return;
 		}
 		final Context ctx = context();
@@ -113,18 +132,13 @@ public class CommandBridge implements PlugIn {
 				.collect(Collectors.toList());
 			new ModuleRunner(ctx, module, pre, List.<PostprocessorPlugin> of()).run();
 		}
-		catch (final RuntimeException e) {
-			IJ.handleException(e);
-			return;
-		}
 		finally {
 			IJ.showProgress(1.0);
 		}
+		// bad input and internal failures alike (the command catches both): one dialog with the command's line
 		final String why = ExplainCommands.cancelReason(module);
 		if (why != null) {
-			IJ.showStatus("");
-			IJ.error("Explain-IJ", why);
-			if (macro || IJ.isMacro()) Macro.abort();
+			refuse(why);
 			return;
 		}
 		image.updateAndDraw();

@@ -134,10 +134,9 @@ public final class Network implements AutoCloseable {
 		}
 	}
 
+	/** The line of an engine's message that says what failed (a TorchScript error's exception line, not its header). */
 	static String oneLine(final String message) {
-		if (message == null) return "unknown error";
-		final String line = message.strip().split("\n", 2)[0];
-		return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+		return io.github.explainij.Failure.firstMeaningfulLine(message);
 	}
 
 	private List<String> stringList(final String method) {
