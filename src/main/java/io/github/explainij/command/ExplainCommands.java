@@ -143,6 +143,22 @@ public final class ExplainCommands {
 			}
 			return Boolean.parseBoolean(text.toLowerCase());
 		}
+		if (t == int.class || t == Integer.class || t == long.class || t == Long.class) {
+			// a whole number out of range must not wrap or become 0 on its way in
+			final long max = t == long.class || t == Long.class ? Long.MAX_VALUE : Integer.MAX_VALUE;
+			final long min = t == long.class || t == Long.class ? Long.MIN_VALUE : Integer.MIN_VALUE;
+			final java.math.BigInteger v;
+			try {
+				v = new java.math.BigInteger(text.trim());
+			}
+			catch (final NumberFormatException e) {
+				throw new ExplainException(name + " must be a whole number, not '" + text + "'");
+			}
+			if (v.compareTo(java.math.BigInteger.valueOf(max)) > 0 || v.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+				throw new ExplainException(name + " must be a whole number up to " + max + ", not " + text.trim());
+			}
+			return t == int.class || t == Integer.class ? (Object) v.intValue() : (Object) v.longValue();
+		}
 		final Object value = convert.convert(text, t);
 		if (value == null) {
 			throw new ExplainException(name + " must be " + typeWord(item) + ", not '" + text + "'");
