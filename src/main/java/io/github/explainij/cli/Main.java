@@ -100,6 +100,7 @@ public final class Main {
 			if (verb.equals("list")) return list(context, out);
 			if (verb.equals("demo")) return Demo.run(context, args, out);
 			if (verb.equals("benchmark")) return Benchmark.run(context, args, out);
+			if (verb.equals("long-run")) return LongRun.run(context, args, out);
 			return method(context, args, out);
 		}
 		catch (final ExplainException e) {

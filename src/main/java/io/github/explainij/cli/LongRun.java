@@ -1,0 +1,118 @@
+package io.github.explainij.cli;
+
+import ij.ImagePlus;
+
+import io.github.explainij.ExplainException;
+import io.github.explainij.command.ExplainCommands;
+import io.github.explainij.command.Options;
+
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandService;
+import org.scijava.module.Module;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code long-run [--runs 2000] [--warmup 200] [--methods saliency,grad-cam,occlusion,lrp,score-cam]
+ * [--model cells-gap] [--size 64]}: runs each method's command many times in this one JVM, as Fiji does
+ * over a day of work, and reports the process's resident memory (Linux {@code /proc/self/status} VmRSS)
+ * before the method's first run, after its warm-up runs and after its last run, and the growth per run
+ * after warm-up. Each run goes through the command (model from the cache, result image built and
+ * dropped), on a fresh copy of a sample image. This is a measurement, not a test: nothing is asserted.
+ * glibc's malloc arenas are the usual growth on Linux; {@code MALLOC_ARENA_MAX=2} bounds them.
+ */
+final class LongRun {
+
+	static final String USAGE = "usage: java -jar explain-ij.jar long-run [--runs 2000] [--warmup 200] " +
+		"[--methods saliency,grad-cam,occlusion,lrp,score-cam] [--model cells-gap] [--size 64]";
+
+	private LongRun() {}
+
+	static int run(final Context context, final String[] args, final PrintStream out) {
+		int runs = 2000, warmup = 200, size = 64;
+		List<String> methods = List.of("saliency", "grad-cam", "occlusion", "lrp", "score-cam");
+		String modelName = "cells-gap";
+		for (int i = 1; i < args.length; i++) {
+			if (i + 1 >= args.length) throw new ExplainException(args[i] + " needs a value\n" + USAGE);
+			final String value = args[++i];
+			switch (args[i - 1]) {
+				case "--runs": runs = positive("--runs", value); break;
+				case "--warmup": warmup = positive("--warmup", value); break;
+				case "--size": size = positive("--size", value); break;
+				case "--methods": methods = List.of(value.split(",")); break;
+				case "--model": modelName = value; break;
+				default: throw new ExplainException("unknown option " + args[i - 1] + "\n" + USAGE);
+			}
+		}
+		if (warmup >= runs) throw new ExplainException("--warmup (" + warmup + ") must be smaller than --runs (" + runs + ")");
+		if (residentKb() < 0) throw new ExplainException("long-run reads resident memory from /proc/self/status, which only Linux has");
+		final CommandService commandService = context.service(CommandService.class);
+		final List<CommandInfo> commands = new ArrayList<>();
+		for (final String m : methods) {
+			final CommandInfo info = ExplainCommands.all(commandService).stream().filter(c -> c.getName().equals(m)).findFirst()
+				.orElseThrow(() -> new ExplainException("unknown method '" + m + "' in --methods; 'list' shows the methods"));
+			commands.add(info);
+		}
+		final Path model = Path.of(modelName).toFile().isFile() ? Path.of(modelName) : Main.repoFolder("models").resolve(modelName + ".pt");
+		if (!Files.isRegularFile(model)) throw new ExplainException("--model " + modelName + ": no such model (give a .pt file or a shipped model's name)");
+		final ImagePlus sample = Benchmark.tiled(Main.openImage(Main.repoFolder("sample-data").resolve("cells/images/mitotic_002.tif").toFile()), size);
+		final String arenas = System.getenv("MALLOC_ARENA_MAX");
+		out.println(String.format(Locale.ROOT, "long-run: %d runs per method (%d warm-up), model %s, image %dx%d, MALLOC_ARENA_MAX=%s, %s",
+			runs, warmup, Main.baseName(model.toFile()), size, size, arenas == null ? "unset" : arenas, Benchmark.machine("cpu")));
+		final StringBuilder md = new StringBuilder();
+		md.append("| method | runs | RSS start (MB) | RSS after warm-up (MB) | RSS end (MB) | growth after warm-up (KB/run) | s/run |\n");
+		md.append("|---|---|---|---|---|---|---|\n");
+		for (final CommandInfo info : commands) {
+			final long start = residentKb();
+			long afterWarmup = -1;
+			final long t0 = System.nanoTime();
+			for (int r = 0; r < runs; r++) {
+				final Module module = new CommandRunner(context).run(info, sample.duplicate(), model.toFile(), Map.of(Options.SHOW_OVERLAY, "false"));
+				final String why = ExplainCommands.cancelReason(module);
+				if (why != null) throw new ExplainException(info.getName() + " failed on run " + (r + 1) + ": " + why);
+				if (r + 1 == warmup) afterWarmup = residentKb();
+			}
+			final double seconds = (System.nanoTime() - t0) * 1e-9 / runs;
+			final long end = residentKb();
+			final String row = String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.2f | %.4f |", info.getName(), runs, start / 1024.0,
+				afterWarmup / 1024.0, end / 1024.0, (end - afterWarmup) / (double) (runs - warmup), seconds);
+			out.println(row);
+			md.append(row).append('\n');
+		}
+		out.println();
+		out.print(md);
+		return Main.OK;
+	}
+
+	private static int positive(final String option, final String value) {
+		try {
+			final int n = Integer.parseInt(value.trim());
+			if (n > 0) return n;
+		}
+		catch (final NumberFormatException e) {
+			// below
+		}
+		throw new ExplainException(option + " takes a positive whole number, not '" + value + "'");
+	}
+
+	/** The process's resident memory in KB (VmRSS), or -1 where /proc/self/status does not exist. */
+	static long residentKb() {
+		try {
+			for (final String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+				if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+			}
+		}
+		catch (final IOException | RuntimeException e) {
+			// not Linux
+		}
+		return -1;
+	}
+}
