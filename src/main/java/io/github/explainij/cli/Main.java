@@ -68,7 +68,7 @@ public final class Main {
 	static final String USAGE = String.join("\n",
 		"usage: java -jar explain-ij.jar <method> --model M.pt --image I.tif [--target N|name] [--device auto|cpu|gpu]",
 		"                                [--out O.tif] [--overlay O.png] [--param key=value ...]",
-		"                                [--region R.tif [--table T.csv]] [--planes all]",
+		"                                [--region R.tif [--table T.csv]] [--planes all] [--memory 8G|70%]",
 		"       java -jar explain-ij.jar <method> --help   (the method's parameters, with their defaults)",
 		"       java -jar explain-ij.jar demo [--out DIR]",
 		"       java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] [--param key=value]",
@@ -88,8 +88,9 @@ public final class Main {
 	}
 
 	/** Runs the command line and returns the exit status (for tests: no System.exit). */
-	public static int run(final String[] args, final PrintStream out, final PrintStream err) {
-		try (Context context = new Context()) {
+	public static int run(final String[] arguments, final PrintStream out, final PrintStream err) {
+		try (MemoryOption memory = MemoryOption.take(arguments); Context context = new Context()) {
+			final String[] args = memory.remaining();
 			// Problems reach the user as one line on stderr (below), not also through the log.
 			context.service(LogService.class).setLevel(LogLevel.NONE);
 			if (args.length == 0 || isHelp(args[0])) {
