@@ -5,6 +5,7 @@ import ij.ImagePlus;
 import io.github.explainij.ExplainException;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
+import io.github.explainij.model.NativeMemory;
 
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
@@ -21,23 +22,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code long-run [--runs 2000] [--warmup 200] [--methods saliency,grad-cam,occlusion,lrp,score-cam]
+ * {@code long-run [--runs 3000] [--warmup 1000] [--methods saliency,grad-cam,occlusion,lrp,score-cam]
  * [--model cells-gap] [--size 64]}: runs each method's command many times in this one JVM, as Fiji does
  * over a day of work, and reports the process's resident memory (Linux {@code /proc/self/status} VmRSS)
  * before the method's first run, after its warm-up runs and after its last run, and the growth per run
- * after warm-up. Each run goes through the command (model from the cache, result image built and
+ * after warm-up, and the same growth of the C heap in use (glibc's count of allocated bytes: growth there is
+ * memory kept, growth of the resident size alone is the allocator's fragmentation). Each run goes through the command (model from the cache, result image built and
  * dropped), on a fresh copy of a sample image. This is a measurement, not a test: nothing is asserted.
  * glibc's malloc arenas are the usual growth on Linux; {@code MALLOC_ARENA_MAX=2} bounds them.
  */
 final class LongRun {
 
-	static final String USAGE = "usage: java -jar explain-ij.jar long-run [--runs 2000] [--warmup 200] " +
+	static final String USAGE = "usage: java -jar explain-ij.jar long-run [--runs 3000] [--warmup 1000] " +
 		"[--methods saliency,grad-cam,occlusion,lrp,score-cam] [--model cells-gap] [--size 64]";
 
 	private LongRun() {}
 
 	static int run(final Context context, final String[] args, final PrintStream out) {
-		int runs = 2000, warmup = 200, size = 64;
+		int runs = 3000, warmup = 1000, size = 64;
 		List<String> methods = List.of("saliency", "grad-cam", "occlusion", "lrp", "score-cam");
 		String modelName = "cells-gap";
 		for (int i = 1; i < args.length; i++) {
@@ -68,22 +70,27 @@ final class LongRun {
 		out.println(String.format(Locale.ROOT, "long-run: %d runs per method (%d warm-up), model %s, image %dx%d, MALLOC_ARENA_MAX=%s, %s",
 			runs, warmup, Main.baseName(model.toFile()), size, size, arenas == null ? "unset" : arenas, Benchmark.machine("cpu")));
 		final StringBuilder md = new StringBuilder();
-		md.append("| method | runs | RSS start (MB) | RSS after warm-up (MB) | RSS end (MB) | growth after warm-up (KB/run) | s/run |\n");
-		md.append("|---|---|---|---|---|---|---|\n");
+		md.append("| method | runs | RSS start (MB) | RSS after warm-up (MB) | RSS end (MB) | growth after warm-up (KB/run) | " +
+			"C heap in use, growth after warm-up (KB/run) | direct buffers at the end (MB) | s/run |\n");
+		md.append("|---|---|---|---|---|---|---|---|---|\n");
 		for (final CommandInfo info : commands) {
 			final long start = residentKb();
-			long afterWarmup = -1;
+			long afterWarmup = -1, heapAfterWarmup = -1;
 			final long t0 = System.nanoTime();
 			for (int r = 0; r < runs; r++) {
 				final Module module = new CommandRunner(context).run(info, sample.duplicate(), model.toFile(), Map.of(Options.SHOW_OVERLAY, "false"));
 				final String why = ExplainCommands.cancelReason(module);
 				if (why != null) throw new ExplainException(info.getName() + " failed on run " + (r + 1) + ": " + why);
-				if (r + 1 == warmup) afterWarmup = residentKb();
+				if (r + 1 == warmup) {
+					afterWarmup = residentKb();
+					heapAfterWarmup = NativeMemory.inUse();
+				}
 			}
 			final double seconds = (System.nanoTime() - t0) * 1e-9 / runs;
-			final long end = residentKb();
-			final String row = String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.2f | %.4f |", info.getName(), runs, start / 1024.0,
-				afterWarmup / 1024.0, end / 1024.0, (end - afterWarmup) / (double) (runs - warmup), seconds);
+			final long end = residentKb(), heapEnd = NativeMemory.inUse();
+			final String row = String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.2f | %s | %.1f | %.4f |", info.getName(), runs, start / 1024.0,
+				afterWarmup / 1024.0, end / 1024.0, (end - afterWarmup) / (double) (runs - warmup),
+				heapEnd < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", (heapEnd - heapAfterWarmup) / 1024.0 / (runs - warmup)), directBytes() / 1048576.0, seconds);
 			out.println(row);
 			md.append(row).append('\n');
 		}
@@ -101,6 +108,19 @@ final class LongRun {
 			// below
 		}
 		throw new ExplainException(option + " takes a positive whole number, not '" + value + "'");
+	}
+
+	/**
+	 * Bytes of the JVM's direct buffers (DJL copies Java arrays into them on their way to libtorch); they
+	 * are C heap memory freed only when the garbage collector finds their buffer objects unreachable.
+	 */
+	static long directBytes() {
+		for (final java.lang.management.BufferPoolMXBean pool : java.lang.management.ManagementFactory.getPlatformMXBeans(
+			java.lang.management.BufferPoolMXBean.class))
+		{
+			if (pool.getName().equals("direct")) return pool.getMemoryUsed();
+		}
+		return -1;
 	}
 
 	/** The process's resident memory in KB (VmRSS), or -1 where /proc/self/status does not exist. */

@@ -10,7 +10,7 @@ import com.sun.jna.Structure;
  * this number. Only glibc (Linux) has it; elsewhere {@link #inUse()} is -1 and the probe falls back to
  * counting the stages' outputs.
  */
-final class NativeMemory {
+public final class NativeMemory {
 
 	/** glibc's {@code struct mallinfo2} (every field a size_t). */
 	@Structure.FieldOrder({ "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost" })
@@ -42,7 +42,7 @@ final class NativeMemory {
 	}
 
 	/** Bytes in use from the C heap (small blocks and mmapped ones), or -1 where it cannot be read. */
-	static long inUse() {
+	public static long inUse() {
 		if (C == null) return -1;
 		final Mallinfo2 m = C.mallinfo2();
 		return m.uordblks + m.hblkhd;
