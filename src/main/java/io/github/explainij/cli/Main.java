@@ -72,6 +72,7 @@ public final class Main {
 		"       java -jar explain-ij.jar <method> --help   (the method's parameters, with their defaults)",
 		"       java -jar explain-ij.jar demo [--out DIR]",
 		"       java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] [--param key=value]",
+		"       java -jar explain-ij.jar long-run [--runs 2000] [--warmup 500] [--methods a,b]   (resident memory over thousands of runs)",
 		"       java -jar explain-ij.jar list              (every method with its parameters)");
 
 	/** The usage with the installed methods. */

@@ -402,8 +402,8 @@ public final class MemoryBudget {
 				return sum;
 			}
 		}
-		catch (final ExplainException e) {
-			return -1; // the model does not take the probe's size: assume the fallback
+		catch (final RuntimeException e) {
+			return -1; // the model does not take the probe's size (or fails on it): assume the fallback; the run itself will tell
 		}
 	}
 
