@@ -134,8 +134,18 @@ final class LongRun {
 		return -1;
 	}
 
-	/** The process's resident memory in KB (VmRSS), or -1 where /proc/self/status does not exist. */
+	/**
+	 * The process's resident memory in KB (VmRSS) after a garbage collection (so that garbage Java
+	 * objects and the direct buffers they hold do not count), or -1 where /proc/self/status does not exist.
+	 */
 	static long residentKb() {
+		System.gc();
+		try {
+			Thread.sleep(200); // direct buffers are freed by their cleaners just after the collection
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 		try {
 			for (final String line : Files.readAllLines(Path.of("/proc/self/status"))) {
 				if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
