@@ -137,7 +137,8 @@ final class Benchmark {
 			final ImagePlus image = tiled(sample, size);
 			for (final String modelName : models) {
 				final Path model = Main.repoFolder("models").resolve(modelName + ".pt");
-				final Network net = modelService.load(model.toFile(), Options.DEVICE_AUTO).network();
+				final ModelService.Loaded held = modelService.load(model.toFile(), Options.DEVICE_AUTO);
+				final Network net = held.network();
 				device = net.device().toString();
 				final Throughput t = Throughput.measure(net, image);
 				out.println(String.format(Locale.ROOT, "%s %dx%d: forward %.3f ms/sample (CPU %.3f ms), forward+backward %.3f ms/sample (CPU %.3f ms), batch %d",
@@ -148,6 +149,7 @@ final class Benchmark {
 					out.println(row);
 					md.append(row).append('\n');
 				}
+				held.close();
 			}
 		}
 		final String report = "Machine: " + machine(device) + "\n\n" + md;

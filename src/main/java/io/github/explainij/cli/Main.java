@@ -72,10 +72,11 @@ public final class Main {
 	static final String USAGE = String.join("\n",
 		"usage: java -jar explain-ij.jar <method> --model M.pt --image I.tif [--target N|name] [--device auto|cpu|gpu]",
 		"                                [--out O.tif] [--overlay O.png] [--param key=value ...]",
-		"                                [--region R.tif [--table T.csv]] [--planes all]",
+		"                                [--region R.tif [--table T.csv]] [--planes all] [--memory 8G|70%]",
 		"       java -jar explain-ij.jar <method> --help   (the method's parameters, with their defaults)",
 		"       java -jar explain-ij.jar demo [--out DIR]",
 		"       java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] [--param key=value]",
+		"       java -jar explain-ij.jar long-run [--runs 2000] [--warmup 500] [--methods a,b]   (resident memory over thousands of runs)",
 		"       java -jar explain-ij.jar list              (every method with its parameters)");
 
 	/** The usage with the installed methods. */
@@ -92,12 +93,12 @@ public final class Main {
 	}
 
 	/** Runs the command line and returns the exit status (for tests: no System.exit). */
-	public static int run(final String[] args, final PrintStream out, final PrintStream err) {
-		try (Context context = new Context()) {
-			return run(context, args, out, err);
+	public static int run(final String[] arguments, final PrintStream out, final PrintStream err) {
+		try (MemoryOption memory = MemoryOption.take(arguments); Context context = new Context()) {
+			return run(context, memory.remaining(), out, err);
 		}
 		catch (final Throwable e) {
-			return fail(e, args, err);
+			return fail(e, arguments, err);
 		}
 	}
 
@@ -114,6 +115,7 @@ public final class Main {
 			if (verb.equals("list")) return list(context, out);
 			if (verb.equals("demo")) return Demo.run(context, args, out);
 			if (verb.equals("benchmark")) return Benchmark.run(context, args, out);
+			if (verb.equals("long-run")) return LongRun.run(context, args, out);
 			return method(context, args, out);
 		}
 		catch (final Throwable e) {

@@ -123,11 +123,12 @@ public abstract class AttributionCommand extends ContextCommand {
 	@Override
 	public void run() {
 		unexpectedFailure = null;
+		ModelService.Loaded loaded = null; // held until the run ends, so a reload elsewhere cannot close it under us
 		try {
 			IJ.resetEscape();
 			final String refusal = resultRefusal(image);
 			if (refusal != null) throw new ExplainException(refusal);
-			final ModelService.Loaded loaded = models.load(model_file, device);
+			loaded = models.load(model_file, device);
 			final Map<String, String> info = new LinkedHashMap<>();
 			final Attribution result = explainRegionsAndPlanes(loaded.network(), info);
 			info.put("device", loaded.network().device().toString());
@@ -162,6 +163,7 @@ public abstract class AttributionCommand extends ContextCommand {
 			}
 		}
 		finally {
+			if (loaded != null) loaded.close();
 			if (status != null) status.clearStatus();
 		}
 	}

@@ -1,11 +1,14 @@
 package io.github.explainij.method;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.model.MemoryBudget;
 
 /**
- * Batch sizes for methods that run the model on many inputs (sampling, perturbation). The default
- * keeps one batch's input under {@link #INPUT_BUDGET_BYTES}; activations are typically a few times
- * the input, so a batch stays well inside native memory. Results never depend on the batch size.
+ * Batch sizes for methods that run the model on many inputs (sampling, perturbation). The automatic
+ * choice keeps one batch's input under {@link #INPUT_BUDGET_BYTES} and at most {@link #MAX_DEFAULT_BATCH}
+ * (beyond them a CPU gains nothing); the methods' batches also stay under the memory budget
+ * ({@link MemoryBudget#batchSize}), which caps a user's batch size too. Results never depend on the
+ * batch size.
  */
 public final class Batching {
 
@@ -27,6 +30,15 @@ public final class Batching {
 		if (requested > 0) return Math.min(requested, total);
 		final long fit = INPUT_BUDGET_BYTES / Math.max(1, valuesPerSample * Float.BYTES);
 		return (int) Math.max(1, Math.min(Math.min(fit, MAX_DEFAULT_BATCH), total));
+	}
+
+	/**
+	 * What a result records as its {@code batch_size}: the user's number, {@code auto (N)} for the
+	 * automatic choice, or the note saying the user's number was capped to fit the memory budget.
+	 */
+	public static String describe(final int requested, final MemoryBudget.BatchChoice choice) {
+		if (choice.note() != null) return choice.note();
+		return requested == 0 ? "auto (" + choice.batch() + ")" : Integer.toString(requested);
 	}
 
 	/** Validates a user's batch size parameter (0 = automatic). */

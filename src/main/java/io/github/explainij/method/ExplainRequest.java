@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.explainij.ExplainException;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.InputTransform;
+import io.github.explainij.model.MemoryBudget;
 import io.github.explainij.model.Network;
 import io.github.explainij.target.ClassScore;
 import io.github.explainij.target.Region;
@@ -211,6 +212,8 @@ public final class ExplainRequest {
 
 	private void computeScores() {
 		if (logits != null) return;
+		// the first model pass of every method: refuse here a run that cannot fit (see MemoryBudget)
+		MemoryBudget.requireOnePass(memoryWork(), MemoryBudget.Pass.GRADIENT);
 		final boolean[] denseOutput = new boolean[1];
 		final float[] both = network.evaluate(pixels, inputShape(1), transform, out -> {
 			denseOutput[0] = out.getShape().dimension() > 2;
@@ -232,6 +235,11 @@ public final class ExplainRequest {
 	public boolean isDense() {
 		computeScores();
 		return dense;
+	}
+
+	/** This request's image and network, for memory estimates. */
+	public MemoryBudget.Work memoryWork() {
+		return new MemoryBudget.Work(network, channels, depth, height, width);
 	}
 
 	/** The resolved target class index. */

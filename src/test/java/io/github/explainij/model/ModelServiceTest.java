@@ -35,20 +35,37 @@ class ModelServiceTest {
 		Files.copy(TestData.repo().resolve("src/test/resources/models/linear-8x8.json"), tmp.resolve("m.json"));
 		final Context context = new Context(ModelService.class);
 		final ModelService service = context.service(ModelService.class);
-		final Network first = service.load(model.toFile(), "cpu").network();
-		assertSame(first, service.load(model.toFile(), "cpu").network(), "second load comes from the cache");
+		final ModelService.Loaded held = service.load(model.toFile(), "cpu");
+		final Network first = held.network();
+		try (ModelService.Loaded again = service.load(model.toFile(), "cpu")) {
+			assertSame(first, again.network(), "second load comes from the cache");
+		}
 		assertEquals(3, first.spec().classes().size());
 
-		// an edited sidecar is picked up
+		// an edited sidecar is picked up as a new entry; the older network stays alive while it is held
 		Files.writeString(tmp.resolve("m.json"), "{\"classes\": [\"x\", \"y\", \"z\"]}");
 		Files.setLastModifiedTime(tmp.resolve("m.json"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
-		final Network second = service.load(model.toFile(), "cpu").network();
+		final ModelService.Loaded newer = service.load(model.toFile(), "cpu");
+		final Network second = newer.network();
 		assertNotSame(first, second);
 		assertEquals("y", second.spec().className(1));
+		assertEquals(1, service.cachedCount(), "the older version left the cache");
+		final float[] logits = first.logits(new float[64], new Shape(1, 1, 8, 8), first.transformFor(new float[][] { new float[64] }));
+		assertEquals(3, logits.length, "the held older network still runs");
+		held.close();
+		assertClosed(first);
+		held.close(); // a second close does nothing (the count must not go below zero)
 
+		// disposing while a run holds a network closes it only when that run lets go
 		context.dispose();
-		// the disposed network's native module is gone
-		assertThrows(RuntimeException.class, () -> second.logits(new float[64], new Shape(1, 1, 8, 8), second.transformFor(new float[][] { new float[64] })));
+		assertEquals(3, second.logits(new float[64], new Shape(1, 1, 8, 8), second.transformFor(new float[][] { new float[64] })).length);
+		newer.close();
+		assertClosed(second);
+	}
+
+	private static void assertClosed(final Network n) {
+		// a closed network's native module is gone
+		assertThrows(RuntimeException.class, () -> n.logits(new float[64], new Shape(1, 1, 8, 8), n.transformFor(new float[][] { new float[64] })));
 	}
 
 	@Test

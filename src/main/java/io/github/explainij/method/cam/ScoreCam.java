@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 import io.github.explainij.model.Network;
 import io.github.explainij.target.ClassScore;
 
@@ -31,6 +32,12 @@ public final class ScoreCam extends ClassActivationMap {
 
 	private final int batchSize;
 
+	/**
+	 * The batch choice of this thread's current run, for {@link #variantParameters()} (called after
+	 * {@link #weights} in the same run; the method object itself stays immutable and shareable).
+	 */
+	private final ThreadLocal<MemoryBudget.BatchChoice> lastChoice = new ThreadLocal<>();
+
 	public ScoreCam(final String layer, final boolean relu, final int batchSize) {
 		super(layer, relu);
 		this.batchSize = Batching.checkRequested(batchSize);
@@ -53,7 +60,9 @@ public final class ScoreCam extends ClassActivationMap {
 
 	@Override
 	protected Map<String, String> variantParameters() {
-		return Map.of("batch_size", Integer.toString(batchSize));
+		final MemoryBudget.BatchChoice choice = lastChoice.get();
+		lastChoice.remove();
+		return Map.of("batch_size", choice == null ? Integer.toString(batchSize) : Batching.describe(batchSize, choice));
 	}
 
 	@Override
@@ -64,7 +73,11 @@ public final class ScoreCam extends ClassActivationMap {
 		final float[] x = a.networkInput();
 		final float[] act = a.activations();
 		final Network net = request.network();
-		final int batch = Batching.batchSize(batchSize, (long) cin * m, c);
+		// the masked inputs are at the network input's size: the budget is for a forward pass there
+		final MemoryBudget.BatchChoice choice = MemoryBudget.batchSize(new MemoryBudget.Work(net, cin, 1, hin, win), batchSize, c,
+			Batching.batchSize(0, (long) cin * m, c), MemoryBudget.Pass.FORWARD);
+		lastChoice.set(choice);
+		final int batch = choice.batch();
 		final float[] scores = new float[c];
 		final ClassScore targetFunction = request.targetFunction();
 		for (int start = 0; start < c; start += batch) {

@@ -2,6 +2,7 @@ package io.github.explainij.method.gradient;
 
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 import io.github.explainij.model.Network.ScoreGradient;
 import io.github.explainij.target.Target;
 
@@ -39,22 +40,33 @@ final class GradientBatches {
 	 * tensors live during the pass (a big image shrunk for a fixed-size model is held at full size).
 	 */
 	static int batchSize(final ExplainRequest request, final int requested, final int total) {
+		return choice(request, requested, total).batch();
+	}
+
+	/**
+	 * The batch size, capped to what the memory budget holds for a forward and backward pass (with a
+	 * note when the user's was lowered); refuses a run that cannot fit one sample.
+	 */
+	static MemoryBudget.BatchChoice choice(final ExplainRequest request, final int requested, final int total) {
 		final long raw = (long) request.channels() * request.voxels();
 		final long atInput = request.network().spec().hasFixedSize()
 			? (long) request.channels() * request.network().spec().height() * request.network().spec().width() : raw;
-		return Batching.batchSize(requested, Math.max(raw, atInput), total);
+		final int automatic = Batching.batchSize(0, Math.max(raw, atInput), total);
+		return MemoryBudget.batchSize(request.memoryWork(), requested, total, automatic, MemoryBudget.Pass.GRADIENT);
 	}
 
 	/**
 	 * Computes d target / d raw input for {@code total} samples.
 	 *
 	 * @param requested the user's batch_size (0 = automatic)
+	 * @return the batch size used (and why, when the user's was capped)
 	 */
-	static void run(final ExplainRequest request, final Target target, final int total, final int requested,
+	static MemoryBudget.BatchChoice run(final ExplainRequest request, final Target target, final int total, final int requested,
 		final SampleWriter writer, final GradientReader reader)
 	{
 		final int size = request.channels() * request.voxels();
-		final int batch = batchSize(request, requested, total);
+		final MemoryBudget.BatchChoice choice = choice(request, requested, total);
+		final int batch = choice.batch();
 		request.progress().step(0, total);
 		for (int start = 0; start < total; start += batch) {
 			final int b = Math.min(batch, total - start);
@@ -66,5 +78,6 @@ final class GradientBatches {
 			for (int j = 0; j < b; j++) reader.read(start + j, raw, gradient, j * size, scores[j]);
 			request.progress().step(start + b, total);
 		}
+		return choice;
 	}
 }

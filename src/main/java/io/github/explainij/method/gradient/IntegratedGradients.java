@@ -6,6 +6,7 @@ import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Baselines;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class IntegratedGradients implements AttributionMethod {
 		for (int j = 0; j < size; j++) delta[j] = x[j] - base[j];
 		final double[] alphas = integration.alphas(steps), weights = integration.weights(steps);
 		final double[] total = new double[size];
-		GradientBatches.run(request, request.targetFunction(), steps, batchSize, (i, batch, offset) -> {
+		final MemoryBudget.BatchChoice batches = GradientBatches.run(request, request.targetFunction(), steps, batchSize, (i, batch, offset) -> {
 			final float a = (float) alphas[i];
 			for (int j = 0; j < size; j++) batch[offset + j] = base[j] + a * delta[j];
 		}, (i, inputs, gradient, offset, score) -> {
@@ -96,7 +97,7 @@ public final class IntegratedGradients implements AttributionMethod {
 		params.put("integration", integration.key());
 		params.put("baseline", baseline);
 		params.put("seed", Long.toString(seed));
-		params.put("batch_size", Integer.toString(batchSize));
+		params.put("batch_size", Batching.describe(batchSize, batches));
 		params.put("per_channel", Boolean.toString(perChannel));
 		return new Attribution(GradientMaps.image(attribution, request, perChannel, true), NAME, target, request.className(target),
 			scoreX, logits, true, params)

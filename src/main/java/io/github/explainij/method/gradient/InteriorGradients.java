@@ -5,6 +5,7 @@ import io.github.explainij.method.Attribution;
 import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 
 import net.imglib2.img.array.ArrayImgs;
 
@@ -59,7 +60,7 @@ public final class InteriorGradients implements AttributionMethod {
 		for (int i = 0; i < a.length; i++) a[i] = alphas.get(i).floatValue();
 		final float[] stack = new float[a.length * n];
 		final float[] scores = new float[a.length];
-		GradientBatches.run(request, request.targetFunction(), a.length, batchSize, (i, batch, offset) -> {
+		final MemoryBudget.BatchChoice batches = GradientBatches.run(request, request.targetFunction(), a.length, batchSize, (i, batch, offset) -> {
 			for (int j = 0; j < size; j++) batch[offset + j] = a[i] * x[j];
 		}, (i, inputs, gradient, offset, score) -> {
 			for (int k = 0; k < c; k++) {
@@ -79,7 +80,7 @@ public final class InteriorGradients implements AttributionMethod {
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("alphas", alphasText);
 		params.put("absolute", Boolean.toString(absolute));
-		params.put("batch_size", Integer.toString(batchSize));
+		params.put("batch_size", Batching.describe(batchSize, batches));
 		final float[] logits = request.logits();
 		return new Attribution(ArrayImgs.floats(stack, w, h, a.length), NAME, target, request.className(target),
 			request.targetScore(), logits, !absolute, params, Map.of("scores_along_alphas", scoreList.toString()),

@@ -6,6 +6,7 @@ import io.github.explainij.method.Attribution;
 import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 import io.github.explainij.method.Progress;
 
 import net.imglib2.img.array.ArrayImgs;
@@ -155,7 +156,7 @@ public final class SmoothGrad implements AttributionMethod {
 		final int size = x.length;
 		final GaussianNoise generator = new GaussianNoise(seed, GaussianNoise.sigma(x, noise));
 		final double[] sum = new double[size], sumSq = new double[size];
-		GradientBatches.run(request, request.targetFunction(), samples, batchSize, (i, batch, offset) -> generator.next(x, batch, offset),
+		final MemoryBudget.BatchChoice batches = GradientBatches.run(request, request.targetFunction(), samples, batchSize, (i, batch, offset) -> generator.next(x, batch, offset),
 			(i, inputs, gradient, offset, score) -> {
 				for (int j = 0; j < size; j++) {
 					float a = gradient[offset + j];
@@ -178,7 +179,7 @@ public final class SmoothGrad implements AttributionMethod {
 		params.put("noise", String.format(Locale.ROOT, "%s", noise));
 		params.put("seed", Long.toString(seed));
 		params.put("absolute", Boolean.toString(absolute));
-		params.put("batch_size", Integer.toString(batchSize));
+		params.put("batch_size", Batching.describe(batchSize, batches));
 		params.put("per_channel", Boolean.toString(perChannel));
 		final float[] logits = request.logits();
 		return new Attribution(GradientMaps.image(combined, request, perChannel, signed), NAME, target, request.className(target),

@@ -3,6 +3,7 @@ package io.github.explainij.method.perturbation;
 
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 
 import io.github.explainij.target.ClassScore;
 import io.github.explainij.target.ScoreKind;
@@ -39,10 +40,19 @@ final class BatchedScores {
 	 * network input (the model's fixed size if it has one).
 	 */
 	static int batchSize(final ExplainRequest request, final int requested, final int total) {
+		return choice(request, requested, total).batch();
+	}
+
+	/**
+	 * The batch size, capped to what the memory budget holds for forward passes (with a note when the
+	 * user's was lowered); refuses a run that cannot fit one sample.
+	 */
+	static MemoryBudget.BatchChoice choice(final ExplainRequest request, final int requested, final int total) {
 		final var spec = request.network().spec();
 		final long h = spec.hasFixedSize() ? Math.max(spec.height(), request.height()) : request.height();
 		final long w = spec.hasFixedSize() ? Math.max(spec.width(), request.width()) : request.width();
-		return Batching.batchSize(requested, (long) request.channels() * h * w * request.depth(), total);
+		final int automatic = Batching.batchSize(0, (long) request.channels() * h * w * request.depth(), total);
+		return MemoryBudget.batchSize(request.memoryWork(), requested, total, automatic, MemoryBudget.Pass.FORWARD);
 	}
 
 	/**

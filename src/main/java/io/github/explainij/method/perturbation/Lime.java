@@ -5,6 +5,7 @@ import io.github.explainij.method.Attribution;
 import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 
 import net.imglib2.img.array.ArrayImgs;
 
@@ -139,7 +140,8 @@ public final class Lime implements AttributionMethod {
 		final BatchedScores.Sink sink = (first, count, scores, probabilities) -> {
 			for (int i = 0; i < count; i++) y[first + i] = scores[i];
 		};
-		final int batch = BatchedScores.batchSize(request, batchSize, samples);
+		final MemoryBudget.BatchChoice batches = BatchedScores.choice(request, batchSize, samples);
+		final int batch = batches.batch();
 		BatchedScores.run(request, samples, batch, sampler, sink);
 		final double[] weight = new double[samples];
 		for (int i = 0; i < samples; i++) weight[i] = kernel(cosineDistanceToOnes(z, i * f, f), kernelWidth);
@@ -157,7 +159,7 @@ public final class Lime implements AttributionMethod {
 		params.put("features", Integer.toString(features));
 		params.put("seed", Long.toString(seed));
 		params.put("fill", fill.toString());
-		params.put("batch_size", batchSize == 0 ? "auto (" + batch + ")" : Integer.toString(batchSize));
+		params.put("batch_size", Batching.describe(batchSize, batches));
 		final Map<String, String> results = new LinkedHashMap<>();
 		results.put("superpixels", Integer.toString(f));
 		final StringBuilder t = new StringBuilder();

@@ -5,6 +5,7 @@ import io.github.explainij.method.Attribution;
 import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -169,7 +170,8 @@ public final class OcclusionSensitivity implements AttributionMethod {
 				}
 			}
 		};
-		final int batch = BatchedScores.batchSize(request, batchSize, total);
+		final MemoryBudget.BatchChoice batches = BatchedScores.choice(request, batchSize, total);
+		final int batch = batches.batch();
 		BatchedScores.run(request, total, batch, sampler, sink);
 		final float[] map = new float[n];
 		for (int i = 0; i < n; i++) map[i] = count[i] == 0 ? 0 : (float) (sum[i] / count[i]);
@@ -181,7 +183,7 @@ public final class OcclusionSensitivity implements AttributionMethod {
 			params.put("stride_z", Integer.toString(strideZ));
 		}
 		params.put("fill", fill.toString());
-		params.put("batch_size", batchSize == 0 ? "auto (" + batch + ")" : Integer.toString(batchSize));
+		params.put("batch_size", Batching.describe(batchSize, batches));
 		final Map<String, String> results = new LinkedHashMap<>();
 		results.put("window_positions", columns + "x" + rows + (request.isVolume() ? "x" + layers : ""));
 		results.put("forward_passes", Integer.toString(total + 1));

@@ -5,6 +5,7 @@ import io.github.explainij.method.Attribution;
 import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.MemoryBudget;
 
 
 import java.util.LinkedHashMap;
@@ -60,7 +61,8 @@ public final class Rise implements AttributionMethod {
 		final float[] diff = new float[pixels.length];
 		for (int i = 0; i < diff.length; i++) diff[i] = pixels[i] - fillImage[i];
 		final RiseMasks generator = new RiseMasks(w, h, d, cell, p, seed);
-		final int batch = BatchedScores.batchSize(request, batchSize, masks);
+		final MemoryBudget.BatchChoice batches = BatchedScores.choice(request, batchSize, masks);
+		final int batch = batches.batch();
 		final float[] batchMasks = new float[batch * n];
 		final double[] sum = new double[n];
 		final BatchedScores.Sampler sampler = (index, buffer, offset) -> {
@@ -93,7 +95,7 @@ public final class Rise implements AttributionMethod {
 		params.put("p", Double.toString(p));
 		params.put("seed", Long.toString(seed));
 		params.put("fill", fill.toString());
-		params.put("batch_size", batchSize == 0 ? "auto (" + batch + ")" : Integer.toString(batchSize));
+		params.put("batch_size", Batching.describe(batchSize, batches));
 		final Map<String, String> results = new LinkedHashMap<>();
 		results.put("grid", generator.gridWidth() + "x" + generator.gridHeight() + (request.isVolume() ? "x" + generator.gridDepth() : ""));
 		results.put("forward_passes", Integer.toString(masks + 1));
