@@ -477,9 +477,21 @@ public final class Network implements AutoCloseable {
 	}
 
 	private ExplainException modelFailed(final EngineException e, final Shape shape) {
+		if (isNativeOutOfMemory(e.getMessage())) {
+			return new ExplainException("out of native memory: the model " + spec.name() + " could not allocate what an input of shape " +
+				shape + " needs (" + oneLine(e.getMessage()) + "). Use a smaller image or a region, a smaller batch_size, or set a lower " +
+				"memory budget (-Dexplainij.memory, --memory) so batches are chosen smaller", e);
+		}
 		return new ExplainException("the model " + spec.name() + " could not run on an input of shape " + shape +
 			" [B, C, H, W]: " + oneLine(e.getMessage()) + ". Check the image's channel count and size against what the model " +
 			"was trained on (write them in the sidecar " + ModelSpec.sidecarOf(file).getFileName() + ").", e);
+	}
+
+	/** Whether a libtorch error is a failed allocation (CPU or CUDA), not a problem of the input's shape. */
+	static boolean isNativeOutOfMemory(final String message) {
+		if (message == null) return false;
+		final String m = message.toLowerCase(java.util.Locale.ROOT);
+		return m.contains("can't allocate memory") || m.contains("cannot allocate memory") || m.contains("out of memory");
 	}
 
 	/**

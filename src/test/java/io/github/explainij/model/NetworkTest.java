@@ -85,4 +85,13 @@ class NetworkTest {
 			assertRelativeClose(full.toFloatArray(), rest.toFloatArray(), 1e-6, "forward == forward_layers chained");
 		}
 	}
+
+	@Test
+	void aFailedNativeAllocationIsNamedAsMemoryNotAsTheImagesShape() {
+		// libtorch's CPU and CUDA allocators say so in these words
+		assertTrue(Network.isNativeOutOfMemory("[enforce fail at alloc_cpu.cpp:114] data. DefaultCPUAllocator: can't allocate memory: " +
+			"you tried to allocate 68719476736 bytes. Error code 12 (Cannot allocate memory)"));
+		assertTrue(Network.isNativeOutOfMemory("CUDA out of memory. Tried to allocate 2.00 GiB"));
+		assertTrue(!Network.isNativeOutOfMemory("Given groups=1, weight of size [16, 1, 3, 3], expected input[1, 3, 64, 64] to have 1 channels"));
+	}
 }
