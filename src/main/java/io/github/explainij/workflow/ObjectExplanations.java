@@ -93,8 +93,9 @@ public final class ObjectExplanations {
 		public boolean crops() { return crops; }
 
 		/**
-		 * All maps as one [X, Y, N] attribution, slices named after the objects; the class and score
-		 * recorded are the first object's (each object's are in the rows).
+		 * All maps as one [X, Y, N] attribution, slices named after the objects; its target reads "N objects"
+		 * (each object's class and score are in the rows; the class index and score recorded are the first
+		 * object's).
 		 */
 		public Attribution stacked() {
 			final Attribution first = maps.get(0);
@@ -105,7 +106,7 @@ public final class ObjectExplanations {
 				System.arraycopy(ImagePlusAdapter.toChw(maps.get(i).map()), 0, all, i * n, n);
 				labels.add(rows.get(i).name);
 			}
-			return new Attribution(ArrayImgs.floats(all, w, h, maps.size()), first.method(), first.targetClass(), first.targetName(),
+			return new Attribution(ArrayImgs.floats(all, w, h, maps.size()), first.method(), first.targetClass(), maps.size() + " objects",
 				first.score(), first.logits(), first.signed(), first.parameters(), first.results(), labels);
 		}
 	}
