@@ -4,15 +4,10 @@ import ij.IJ;
 import ij.ImageJ;
 import ij.ImagePlus;
 import ij.Macro;
-import ij.Menus;
 import ij.WindowManager;
 import ij.macro.Interpreter;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Hashtable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Runs one macro line through plain ImageJ 1.x's interpreter, with plugins.config's entries installed and an
@@ -22,35 +17,13 @@ import java.util.regex.Pattern;
  */
 public final class BridgeFailureHarness {
 
-	private static final Pattern ENTRY = Pattern.compile("^\\s*([^,#]+),\\s*\"([^\"]+)\",\\s*([\\w.$]+)(\\(\"([^\"]*)\"\\))?\\s*$");
-
 	private BridgeFailureHarness() {}
 
-	@SuppressWarnings("unchecked")
 	public static void main(final String[] args) throws Exception {
 		// a dialog waiting for a click would hang the test: give up after a minute, with the threads' stacks
-		final Thread watchdog = new Thread(() -> {
-			try {
-				Thread.sleep(60_000);
-			}
-			catch (final InterruptedException e) {
-				return;
-			}
-			System.out.println("still running after 60 s (a dialog open?); threads:");
-			Thread.getAllStackTraces().forEach((t, st) -> {
-				System.out.println(t.getName());
-				for (final StackTraceElement e : st) System.out.println("    at " + e);
-			});
-			System.exit(4);
-		});
-		watchdog.setDaemon(true);
-		watchdog.start();
+		MacroHarness.startWatchdog(60, "the bridge harness");
 		new ImageJ(ImageJ.NO_SHOW);
-		final Hashtable<String, String> commands = Menus.getCommands();
-		for (final String line : Files.readAllLines(Path.of(args[0]).resolve("plugins.config"))) {
-			final Matcher m = ENTRY.matcher(line);
-			if (m.matches()) commands.put(m.group(2), m.group(3) + (m.group(5) == null ? "" : "(\"" + m.group(5) + "\")"));
-		}
+		MacroHarness.installPluginsConfig(Path.of(args[0]));
 		final ImagePlus image = IJ.openImage(args[1]);
 		WindowManager.setTempCurrentImage(image);
 		// as ImageJ runs a macro, except that the error the macro stops with is kept instead of shown in a dialog

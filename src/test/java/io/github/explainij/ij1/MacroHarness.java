@@ -21,18 +21,26 @@ public final class MacroHarness {
 
 	private MacroHarness() {}
 
-	@SuppressWarnings("unchecked")
 	public static void main(final String[] args) throws Exception {
-		final Path repo = Path.of(args[0]);
-		// A macro error or a modal dialog would wait for a click forever: give up, with the stacks, instead.
+		startWatchdog(150, "macro");
+		new ImageJ(ImageJ.NO_SHOW);
+		installPluginsConfig(Path.of(args[0]));
+		final String result = IJ.runMacroFile(args[1], args.length > 2 ? args[2] : "");
+		System.out.println("macro finished: " + result);
+		System.out.println("log: " + IJ.getLog());
+		System.exit("[aborted]".equals(result) ? 3 : 0);
+	}
+
+	/** A macro error or a modal dialog would wait for a click forever: after {@code seconds}, print the stacks and exit 4. */
+	static void startWatchdog(final int seconds, final String what) {
 		final Thread watchdog = new Thread(() -> {
 			try {
-				Thread.sleep(150_000);
+				Thread.sleep(seconds * 1000L);
 			}
 			catch (final InterruptedException e) {
 				return;
 			}
-			System.out.println("macro still running after 150 s (a dialog open?); threads:");
+			System.out.println(what + " still running after " + seconds + " s (a dialog open?); threads:");
 			Thread.getAllStackTraces().forEach((t, st) -> {
 				System.out.println(t.getName());
 				for (final StackTraceElement e : st) System.out.println("    at " + e);
@@ -41,7 +49,11 @@ public final class MacroHarness {
 		});
 		watchdog.setDaemon(true);
 		watchdog.start();
-		new ImageJ(ImageJ.NO_SHOW);
+	}
+
+	/** Registers every command of the repository's plugins.config in ImageJ's menus, as ImageJ does from the plugin jar. */
+	@SuppressWarnings("unchecked")
+	static void installPluginsConfig(final Path repo) throws Exception {
 		final Hashtable<String, String> commands = Menus.getCommands();
 		int installed = 0;
 		for (final String line : Files.readAllLines(repo.resolve("plugins.config"))) {
@@ -52,9 +64,5 @@ public final class MacroHarness {
 			installed++;
 		}
 		if (installed == 0) throw new IllegalStateException("plugins.config declares no command");
-		final String result = IJ.runMacroFile(args[1], args.length > 2 ? args[2] : "");
-		System.out.println("macro finished: " + result);
-		System.out.println("log: " + IJ.getLog());
-		System.exit("[aborted]".equals(result) ? 3 : 0);
 	}
 }
