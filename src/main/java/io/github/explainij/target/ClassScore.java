@@ -58,9 +58,4 @@ public final class ClassScore implements Target {
 		for (int i = 0; i < b; i++) oneHot[i * k + classIndex] = 1;
 		return scores.mul(output.getManager().create(oneHot, new Shape(b, k))).sum(new int[] { 1 });
 	}
-
-	@Override
-	public String describe() {
-		return "class " + classIndex + " " + kind.key() + (region.isWhole() ? "" : " over " + region.describe());
-	}
 }

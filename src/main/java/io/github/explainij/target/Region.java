@@ -84,14 +84,6 @@ public final class Region {
 	/** The mask (1 inside, 0 outside), or null for the whole image; do not modify. */
 	public float[] mask() { return mask; }
 
-	/** The mask's spatial shape, or null for the whole image. */
-	public int[] shape() { return shape == null ? null : shape.clone(); }
-
-	/** The same region reduced differently. */
-	public Region withReduce(final Reduce r) {
-		return new Region(mask, shape, r, name);
-	}
-
 	/**
 	 * Reduces per-pixel class scores [B, K, (D,) H, W] to [B, K]; [B, K] passes as it is when the region is
 	 * the whole image. A mask of another size than the output (a model that resizes the image) is
@@ -146,11 +138,5 @@ public final class Region {
 			m[i] = mask[src];
 		}
 		return m;
-	}
-
-	/** For the Info: "whole image", or the region's name, pixel count and reduction. */
-	public String describe() {
-		return mask == null ? "whole image" + (reduce == Reduce.SUM ? " (sum)" : "")
-			: name + " (" + count + " pixels, " + reduce.key() + ")";
 	}
 }

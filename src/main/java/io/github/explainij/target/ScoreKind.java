@@ -18,11 +18,6 @@ public enum ScoreKind {
 		}
 	}
 
-	/** This score of class {@code target}, from a sample's logits. */
-	public float of(final float[] logits, final int target) {
-		return this == PROBABILITY ? TargetSpec.softmax(logits)[target] : logits[target];
-	}
-
 	public String key() {
 		return name().toLowerCase();
 	}

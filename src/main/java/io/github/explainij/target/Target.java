@@ -16,7 +16,4 @@ public interface Target {
 	 * @return the score of each sample [B], attached to the output's manager
 	 */
 	NDArray score(NDArray output);
-
-	/** What is explained, in words (for the Info and messages). */
-	String describe();
 }

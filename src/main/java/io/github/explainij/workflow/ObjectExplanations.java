@@ -142,14 +142,14 @@ public final class ObjectExplanations {
 				final Region region = Region.of(o.mask(), new int[] { h, w }, reduce, o.name());
 				a = method.apply(new ExplainRequest(network, image, target, score, region, part));
 				// one region keeps the method's own stack (alphas, channels); several are stacked one map each
-				map = objects.size() == 1 ? summed(a, w * h) : single(a, o);
+				map = objects.size() == 1 ? summed(a, w * h) : single(a);
 			}
 			else {
 				final int x0 = Math.max(0, o.x0() - context), y0 = Math.max(0, o.y0() - context);
 				final int x1 = Math.min(w - 1, o.x1() + context), y1 = Math.min(h - 1, o.y1() + context);
 				final RandomAccessibleInterval<FloatType> crop = crop(image, x0, y0, x1, y1);
 				a = method.apply(new ExplainRequest(network, crop, target, score, Region.whole(reduce), part));
-				final float[] cropMap = single(a, o);
+				final float[] cropMap = single(a);
 				map = new float[w * h];
 				final int cw = x1 - x0 + 1;
 				for (int y = y0; y <= y1; y++) System.arraycopy(cropMap, (y - y0) * cw, map, y * w + x0, cw);
@@ -165,7 +165,7 @@ public final class ObjectExplanations {
 	}
 
 	/** The object's single-slice map, row-major. */
-	private static float[] single(final Attribution a, final ObjectMask o) {
+	private static float[] single(final Attribution a) {
 		if (a.map().numDimensions() > 2 && a.map().dimension(2) > 1) {
 			throw new ExplainException(a.method() + " gives " + a.map().dimension(2) + " slices (per channel, or per step) for each object; " +
 				"one slice per object needs one map per object: switch off per_channel, or explain one object at a time");
