@@ -368,42 +368,52 @@ public final class MemoryBudget {
 	}
 
 	/**
-	 * The native bytes a forward pass with autograd keeps for its backward pass (the growth of the C
-	 * heap across the pass), or, where that cannot be read, the sum of the stages' outputs; -1 when
-	 * neither works (the model refuses the probe's size, or has no stages).
+	 * The native bytes a forward pass with autograd keeps for its backward pass: the growth of the C heap
+	 * across the pass, and never less than the sum of the stages' outputs (which the pass must keep; the C
+	 * heap's growth can read low when other threads free memory meanwhile, or memory freed earlier is
+	 * reused). Without the C heap's figure, the stages' sum alone; -1 when neither can be had (the model
+	 * refuses the probe's size, or has no stages).
 	 */
 	static long measure(final Network net, final Shape shape) {
 		final float[] values = new float[(int) shape.size()];
 		final Random random = new Random(0);
 		for (int i = 0; i < values.length; i++) values[i] = (float) random.nextGaussian();
+		long measured = -1;
 		try {
 			if (NativeMemory.inUse() >= 0) {
-				// the first passes of a TorchScript module also allocate its optimized graph: measure a later one
-				long bytes = 0;
+				// the first pass of a TorchScript module also allocates its optimized graph: take the larger of the later ones
 				for (int pass = 0; pass < 3; pass++) {
-					bytes = net.autograd((scope, collector) -> {
+					final long bytes = net.autograd((scope, collector) -> {
 						final NDArray x = scope.create(values, shape);
 						x.setRequiresGradient(true);
 						final long before = NativeMemory.inUse();
 						net.forward(x, true);
 						return Math.max(0, NativeMemory.inUse() - before);
 					});
+					if (pass > 0) measured = Math.max(measured, bytes);
 				}
-				return bytes;
-			}
-			if (!net.hasStages()) return -1;
-			try (ai.djl.ndarray.NDManager scope = net.manager().newSubManager()) {
-				NDArray a = scope.create(values, shape);
-				long sum = 0;
-				for (int s = 0; s < net.layerNames().size(); s++) {
-					a = net.forwardLayers(a, s, s + 1, false);
-					sum += a.getShape().size() * Float.BYTES;
-				}
-				return sum;
 			}
 		}
 		catch (final RuntimeException e) {
 			return -1; // the model does not take the probe's size (or fails on it): assume the fallback; the run itself will tell
+		}
+		return Math.max(measured, stageOutputs(net, shape, values));
+	}
+
+	/** The sum of the stages' output bytes for one input, or -1 for a model without stages (or one that fails on it). */
+	private static long stageOutputs(final Network net, final Shape shape, final float[] values) {
+		if (!net.hasStages()) return -1;
+		try (ai.djl.ndarray.NDManager scope = net.manager().newSubManager()) {
+			NDArray a = scope.create(values, shape);
+			long sum = 0;
+			for (int s = 0; s < net.layerNames().size(); s++) {
+				a = net.forwardLayers(a, s, s + 1, false);
+				sum += a.getShape().size() * Float.BYTES;
+			}
+			return sum;
+		}
+		catch (final RuntimeException e) {
+			return -1;
 		}
 	}
 
