@@ -21,6 +21,7 @@ import io.github.explainij.render.ResultTables;
 import io.github.explainij.target.Region;
 import io.github.explainij.target.ScoreKind;
 import io.github.explainij.target.TargetSpec;
+import io.github.explainij.workflow.ChannelMass;
 import io.github.explainij.workflow.ObjectExplanations;
 import io.github.explainij.workflow.ObjectMask;
 import io.github.explainij.workflow.PlaneExplanations;
@@ -35,6 +36,7 @@ import org.scijava.ui.UIService;
 import org.scijava.widget.FileWidget;
 
 import java.io.File;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,7 +195,7 @@ public abstract class AttributionCommand extends ContextCommand {
 			if (a.map().numDimensions() > 3) {
 				throw new ExplainException("per-channel maps of volumes are not shown yet: switch off per_channel");
 			}
-			final List<String> labels = new java.util.ArrayList<>();
+			final List<String> labels = new ArrayList<>();
 			for (int z = 1; z <= image.getNSlices(); z++) labels.add("z=" + z);
 			result = a.withSliceLabels(labels);
 			info.put("volume", image.getNSlices() + " slices x " + image.getHeight() + " x " + image.getWidth() + " (t=" + image.getT() + ")");
@@ -239,7 +241,7 @@ public abstract class AttributionCommand extends ContextCommand {
 		final int dims = a.map().numDimensions();
 		if (!perChannelMap || channels < 2 || resultsTable != null || a.map().dimension(dims - 1) != channels) return a;
 		final List<String> names = channelNames(network, channels);
-		resultsTable = ResultTables.channels(io.github.explainij.workflow.ChannelMass.of(a, names));
+		resultsTable = ResultTables.channels(ChannelMass.of(a, names));
 		resultsTitle = CHANNEL_TABLE_TITLE;
 		return a.withSliceLabels(names);
 	}
@@ -247,7 +249,7 @@ public abstract class AttributionCommand extends ContextCommand {
 	/** The input channels' names: the sidecar's channel_names, else the image's channel labels, else "channel k". */
 	private List<String> channelNames(final Network network, final int channels) {
 		if (network.spec().channelNames().size() == channels) return network.spec().channelNames();
-		final List<String> names = new java.util.ArrayList<>();
+		final List<String> names = new ArrayList<>();
 		final boolean rgb = image.getType() == ImagePlus.COLOR_RGB;
 		for (int c = 1; c <= channels; c++) {
 			String label = rgb ? new String[] { "red", "green", "blue" }[c - 1]

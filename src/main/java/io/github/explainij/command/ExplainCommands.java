@@ -1,22 +1,29 @@
 package io.github.explainij.command;
 
+import ij.ImagePlus;
+
 import io.github.explainij.ExplainException;
 import io.github.explainij.method.AttributionMethod;
 
+import org.scijava.Cancelable;
+import org.scijava.Context;
 import org.scijava.command.CommandInfo;
-import org.scijava.convert.ConvertService;
+import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.convert.ConvertService;
+import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
 import org.scijava.service.Service;
 
 import java.io.File;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import ij.ImagePlus;
+import java.util.function.Function;
 
 /**
  * Finds Explain-IJ's commands through the plugin index (adding a method means adding a command class,
@@ -56,7 +63,7 @@ public final class ExplainCommands {
 		final List<ModuleItem<?>> items = new ArrayList<>();
 		for (final ModuleItem<?> item : info.inputs()) {
 			final Class<?> t = item.getType();
-			if (Service.class.isAssignableFrom(t) || org.scijava.Context.class.isAssignableFrom(t)) continue;
+			if (Service.class.isAssignableFrom(t) || Context.class.isAssignableFrom(t)) continue;
 			if (ImagePlus.class.isAssignableFrom(t)) continue;
 			items.add(item);
 		}
@@ -66,9 +73,9 @@ public final class ExplainCommands {
 	/**
 	 * Why a finished module was cancelled (a command's message for bad input), or null if it was not.
 	 */
-	public static String cancelReason(final org.scijava.module.Module module) {
-		if (module instanceof org.scijava.Cancelable && ((org.scijava.Cancelable) module).isCanceled()) {
-			final String why = ((org.scijava.Cancelable) module).getCancelReason();
+	public static String cancelReason(final Module module) {
+		if (module instanceof Cancelable && ((Cancelable) module).isCanceled()) {
+			final String why = ((Cancelable) module).getCancelReason();
 			return why == null ? "cancelled" : why;
 		}
 		return null;
@@ -81,7 +88,7 @@ public final class ExplainCommands {
 	 *
 	 * @param image the image the method will explain (for parameters in calibrated units), may be null
 	 */
-	public static AttributionMethod method(final org.scijava.Context context, final String name, final Map<String, String> params,
+	public static AttributionMethod method(final Context context, final String name, final Map<String, String> params,
 		final ImagePlus image)
 	{
 		final CommandInfo info = byName(context.service(CommandService.class), name);
@@ -89,7 +96,7 @@ public final class ExplainCommands {
 			throw new ExplainException("there is no attribution method '" + name + "'; the methods are " +
 				all(context.service(CommandService.class)).stream().map(CommandInfo::getName).toList());
 		}
-		final org.scijava.module.Module module = context.service(org.scijava.module.ModuleService.class).createModule(info);
+		final Module module = context.service(ModuleService.class).createModule(info);
 		final ConvertService convert = context.service(ConvertService.class);
 		final Map<String, String> left = new LinkedHashMap<>(params);
 		for (final ModuleItem<?> item : userInputs(info)) {
@@ -100,7 +107,7 @@ public final class ExplainCommands {
 				userInputs(info).stream().map(ModuleItem::getName).toList());
 		}
 		module.setInput(Options.IMAGE, image);
-		return ((AttributionCommand) ((org.scijava.command.CommandModule) module).getCommand()).method();
+		return ((AttributionCommand) ((CommandModule) module).getCommand()).method();
 	}
 
 	/**
@@ -130,7 +137,7 @@ public final class ExplainCommands {
 	 * @param hint a hint for a value outside the choices (e.g. "did you mean ..."), given the choices
 	 */
 	public static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text, final String name,
-		final java.util.function.Function<List<String>, String> hint)
+		final Function<List<String>, String> hint)
 	{
 		if (item.getChoices() != null && !item.getChoices().isEmpty() && !item.getChoices().contains(text)) {
 			throw new ExplainException(name + " must be one of " + item.getChoices() + ", not '" + text + "'" +
@@ -147,14 +154,14 @@ public final class ExplainCommands {
 			// a whole number out of range must not wrap or become 0 on its way in
 			final long max = t == long.class || t == Long.class ? Long.MAX_VALUE : Integer.MAX_VALUE;
 			final long min = t == long.class || t == Long.class ? Long.MIN_VALUE : Integer.MIN_VALUE;
-			final java.math.BigInteger v;
+			final BigInteger v;
 			try {
-				v = new java.math.BigInteger(text.trim());
+				v = new BigInteger(text.trim());
 			}
 			catch (final NumberFormatException e) {
 				throw new ExplainException(name + " must be a whole number, not '" + text + "'");
 			}
-			if (v.compareTo(java.math.BigInteger.valueOf(max)) > 0 || v.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+			if (v.compareTo(BigInteger.valueOf(max)) > 0 || v.compareTo(BigInteger.valueOf(min)) < 0) {
 				throw new ExplainException(name + " must be a whole number up to " + max + ", not " + text.trim());
 			}
 			return t == int.class || t == Integer.class ? (Object) v.intValue() : (Object) v.longValue();
