@@ -55,7 +55,7 @@ public final class Main {
 
 	/** The options of a method run, as typed. */
 	static final List<String> OPTIONS = List.of("--model", "--image", "--target", "--device", "--out", "--overlay", "--region", "--table",
-		"--planes", "--param", "--help");
+		"--planes", "--input-dir", "--mask", "--param", "--help");
 
 	/** Inputs that have their own option; every other input is a {@code --param}. */
 	private static final Map<String, String> OWN_OPTION = Map.of(Options.MODEL_FILE, "--model", Options.TARGET, "--target",
@@ -73,19 +73,27 @@ public final class Main {
 		"usage: java -jar explain-ij.jar <method> --model M.pt --image I.tif [--target N|name] [--device auto|cpu|gpu]",
 		"                                [--out O.tif] [--overlay O.png] [--param key=value ...]",
 		"                                [--region R.tif [--table T.csv]] [--planes all] [--memory 8G|70%]",
+		"       java -jar explain-ij.jar <analysis> --model M.pt [--image I.tif] [--input-dir DIR] [--mask M.tif]",
+		"                                [--out O.tif] [--table T.csv] [--param key=value ...]",
 		"       java -jar explain-ij.jar <method> --help   (the method's parameters, with their defaults)",
 		"       java -jar explain-ij.jar demo [--out DIR]",
 		"       java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] [--param key=value]",
 		"       java -jar explain-ij.jar long-run [--runs 2000] [--warmup 500] [--methods a,b]   (resident memory over thousands of runs)",
 		"       java -jar explain-ij.jar list              (every method with its parameters)");
 
-	/** The usage with the installed methods. */
+	/** The usage with the installed methods and analyses. */
 	static String usage(final Context context) {
-		return USAGE + "\nmethods: " + String.join(", ", methodNames(context));
+		final List<String> analyses = analysisNames(context);
+		return USAGE + "\nmethods: " + String.join(", ", methodNames(context)) +
+			(analyses.isEmpty() ? "" : "\nanalyses (inside the network, evaluation): " + String.join(", ", analyses));
 	}
 
 	private static List<String> methodNames(final Context context) {
 		return ExplainCommands.all(context.service(CommandService.class)).stream().map(CommandInfo::getName).toList();
+	}
+
+	private static List<String> analysisNames(final Context context) {
+		return ExplainCommands.analyses(context.service(CommandService.class)).stream().map(CommandInfo::getName).toList();
 	}
 
 	private static boolean isHelp(final String arg) {
@@ -139,7 +147,7 @@ public final class Main {
 
 	private static int list(final Context context, final PrintStream out) {
 		final CommandService commands = context.service(CommandService.class);
-		for (final CommandInfo info : ExplainCommands.all(commands)) {
+		for (final CommandInfo info : ExplainCommands.commands(commands)) {
 			out.println(info.getName() + "  (" + info.getMenuPath().getMenuString() + ")");
 			if (info.getDescription() != null) out.println("    " + info.getDescription());
 			for (final ModuleItem<?> item : ExplainCommands.userInputs(info)) {
@@ -151,7 +159,7 @@ public final class Main {
 	}
 
 	/** {@code --param key=type  (default: value)  description}, or {@code --target text ...} for inputs with their own option. */
-	private static String parameterLine(final Context context, final CommandInfo info, final ModuleItem<?> item) {
+	static String parameterLine(final Context context, final CommandInfo info, final ModuleItem<?> item) {
 		final String own = OWN_OPTION.get(item.getName());
 		final String head = own != null ? own + " " + ExplainCommands.typeWord(item) : "--param " + item.getName() + "=" + ExplainCommands.typeWord(item);
 		final String description = item.getDescription() == null || item.getDescription().isEmpty() ? "" : "  " + item.getDescription();
@@ -176,7 +184,7 @@ public final class Main {
 		return OK;
 	}
 
-	private static Object defaultValue(final Context context, final CommandInfo info, final ModuleItem<?> item) {
+	static Object defaultValue(final Context context, final CommandInfo info, final ModuleItem<?> item) {
 		final Module m = context.service(org.scijava.module.ModuleService.class).createModule(info);
 		return m.getInput(item.getName());
 	}
@@ -252,6 +260,8 @@ public final class Main {
 						break;
 					case "--table": a.table = new File(value); break;
 					case "--planes": a.params.put(Options.PLANES, value); break;
+					case "--input-dir": a.params.put(Options.INPUT_DIR, value); break;
+					case "--mask": a.params.put(Options.MASK, value); break;
 					default: // --param
 						final int eq = value.indexOf('=');
 						if (eq <= 0) throw new ExplainException("--param takes key=value, not '" + value + "'");
@@ -268,13 +278,16 @@ public final class Main {
 	}
 
 	private static int method(final Context context, final String[] args, final PrintStream out) {
-		final CommandInfo info = ExplainCommands.byName(context.service(CommandService.class), args[0]);
+		final CommandInfo info = ExplainCommands.commandByName(context.service(CommandService.class), args[0]);
 		if (info == null) {
-			final List<String> names = methodNames(context);
+			final List<String> names = new ArrayList<>(methodNames(context));
+			names.addAll(analysisNames(context));
 			throw new ExplainException("unknown method '" + args[0] + "'" + DidYouMean.hint(args[0], names, "") + "; the methods are " +
-				String.join(", ", names));
+				String.join(", ", methodNames(context)) + (analysisNames(context).isEmpty() ? "" : "; the analyses are " +
+				String.join(", ", analysisNames(context))));
 		}
 		final Arguments a = Arguments.parse(args);
+		if (ExplainCommands.isAnalysis(info)) return Analyses.run(context, info, a, out);
 		if (a.help) return help(context, info, out);
 		if (a.model == null) throw new ExplainException("--model M.pt is required (java -jar explain-ij.jar " + info.getName() + " --help)");
 		if (a.image == null) throw new ExplainException("--image I.tif is required (java -jar explain-ij.jar " + info.getName() + " --help)");

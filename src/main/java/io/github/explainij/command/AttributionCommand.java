@@ -6,14 +6,12 @@ import ij.measure.ResultsTable;
 import ij.plugin.frame.RoiManager;
 
 import io.github.explainij.ExplainException;
-import io.github.explainij.Failure;
 import io.github.explainij.image.ImageFiles;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.image.ObjectMasks;
 import io.github.explainij.method.Attribution;
 import io.github.explainij.method.AttributionMethod;
 import io.github.explainij.method.ExplainRequest;
-import io.github.explainij.method.Progress;
 import io.github.explainij.model.ModelService;
 import io.github.explainij.model.Network;
 import io.github.explainij.render.AttributionImages;
@@ -27,12 +25,7 @@ import io.github.explainij.workflow.ObjectMask;
 import io.github.explainij.workflow.PlaneExplanations;
 
 import org.scijava.ItemIO;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
-import org.scijava.app.StatusService;
-import org.scijava.ui.DialogPrompt;
-import org.scijava.ui.UIService;
 import org.scijava.widget.FileWidget;
 
 import java.io.File;
@@ -49,7 +42,7 @@ import java.util.Map;
  * Bad input never throws out of {@link #run()}: the command is cancelled with a message that says what
  * to do (shown as a dialog where there is a UI), and the source image is left as it was.
  */
-public abstract class AttributionCommand extends ContextCommand {
+public abstract class AttributionCommand extends ExplainCommand {
 
 	@Parameter(label = "Image", description = "the image to explain (the active image)")
 	protected ImagePlus image;
@@ -99,18 +92,6 @@ public abstract class AttributionCommand extends ContextCommand {
 	protected ResultsTable resultsTable;
 	private String resultsTitle;
 
-	@Parameter
-	protected ModelService models;
-
-	@Parameter
-	protected LogService log;
-
-	@Parameter(required = false)
-	protected UIService ui;
-
-	@Parameter(required = false)
-	protected StatusService status;
-
 	/**
 	 * The method with this command's parameters (validated when it is built). The command line, the
 	 * benchmark and wrappers (SmoothGrad over any method) build methods through it.
@@ -124,7 +105,7 @@ public abstract class AttributionCommand extends ContextCommand {
 
 	@Override
 	public void run() {
-		unexpectedFailure = null;
+		clearFailure();
 		ModelService.Loaded loaded = null; // held until the run ends, so a reload elsewhere cannot close it under us
 		try {
 			IJ.resetEscape();
@@ -150,19 +131,10 @@ public abstract class AttributionCommand extends ContextCommand {
 			if (show_overlay && !loaded.network().spec().isVolumetric()) AttributionImages.addOverlay(image, result);
 			if (resultsTable != null && IJ.getInstance() != null) resultsTable.show(resultsTitle);
 		}
-		catch (final ExplainException e) {
-			fail(e.getMessage());
-		}
 		catch (final Throwable e) {
 			// the one exit-code contract (Failure): bad input is one line to fix; anything else, Errors too,
 			// goes to a log file with its stack trace and the user gets one line naming the cause and that file
-			if (Failure.isBadInput(e)) {
-				fail(Failure.badInputMessage(e));
-			}
-			else {
-				unexpectedFailure = e;
-				fail(Failure.report(e, commandName() + " on '" + (image == null ? "no image" : image.getTitle()) + "' with model " + model_file));
-			}
+			failWith(e, commandName() + " on '" + (image == null ? "no image" : image.getTitle()) + "' with model " + model_file);
 		}
 		finally {
 			if (loaded != null) loaded.close();
@@ -281,74 +253,6 @@ public abstract class AttributionCommand extends ContextCommand {
 	}
 
 	/**
-	 * Progress in the status bar; Esc (ImageJ's usual key) or cancelling the command stops a long run. Once
-	 * the first batch is done, a run that will take a while says how many model passes it makes and
-	 * roughly how long they take (measured from that batch).
-	 */
-	protected Progress progress() {
-		final String name = getClass().getAnnotation(org.scijava.plugin.Plugin.class) == null ? getClass().getSimpleName()
-			: getClass().getAnnotation(org.scijava.plugin.Plugin.class).label();
-		return new Progress() {
-
-			private long start = -1;
-
-			@Override
-			public void update(final int done, final int total) {
-				final long now = System.nanoTime();
-				if (start < 0) start = now;
-				final String message = passesMessage(name, done, total, (now - start) * 1e-9);
-				if (display != null) display.show(done, total, message);
-				if (status == null) return;
-				if (message == null) status.showProgress(done, total);
-				else status.showStatus(done, total, message);
-			}
-
-			@Override
-			public boolean isCanceled() {
-				return AttributionCommand.this.isCanceled() || IJ.escapePressed();
-			}
-		};
-	}
-
-	/** Shows a run's progress as it happens and in order (SciJava's status events arrive later, in any order). */
-	public interface ProgressDisplay {
-
-		/** {@code done} of {@code total} model passes; {@code message} is the long-run line, or null. */
-		void show(int done, int total, String message);
-	}
-
-	private ProgressDisplay display;
-
-	/** Where progress is also shown, directly (the ImageJ 1.x bridge: ImageJ's status and progress bars). */
-	public void setProgressDisplay(final ProgressDisplay display) {
-		this.display = display;
-	}
-
-	/** Runs estimated to take at least this long (seconds) say so in the status bar. */
-	public static final double LONG_RUN_SECONDS = 5;
-
-	/**
-	 * The status line of a long run after {@code done} of {@code total} model passes took {@code elapsed}
-	 * seconds, e.g. "Occlusion Sensitivity: 1025 model passes, about 1 min 14 s left (Esc stops)"; null
-	 * before the first batch, at the end, and for runs estimated shorter than {@link #LONG_RUN_SECONDS}.
-	 */
-	public static String passesMessage(final String name, final int done, final int total, final double elapsed) {
-		if (done <= 0 || done >= total || elapsed <= 0) return null;
-		final double left = elapsed / done * (total - done);
-		if (elapsed + left < LONG_RUN_SECONDS) return null;
-		return name + ": " + done + " of " + total + " model passes, about " + duration(left) + " left (Esc stops)";
-	}
-
-	/** "40 s", "2 min 10 s", "1 h 5 min" (rounded to what a person plans with). */
-	public static String duration(final double seconds) {
-		final long s = Math.max(1, Math.round(seconds));
-		if (s < 60) return s + " s";
-		if (s < 3600) return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
-		final long m = Math.round(s / 60.0);
-		return m / 60 + " h" + (m % 60 == 0 ? "" : " " + m % 60 + " min");
-	}
-
-	/**
 	 * Whether an image is an Explain-IJ result (an attribution, or a map at a layer's resolution): their
 	 * Info starts with "Explain-IJ" and they record the method and the model. Explaining one would
 	 * explain a heatmap, not the cells.
@@ -367,36 +271,10 @@ public abstract class AttributionCommand extends ContextCommand {
 			(imp.getProp("source") == null ? "" : " ('" + imp.getProp("source") + "')") + " and run the command again";
 	}
 
-	private Throwable unexpectedFailure;
-
-	/** Why the last run failed when it was not bad input (an internal failure: exit 1 on the command line), else null. */
-	public Throwable unexpectedFailure() {
-		return unexpectedFailure;
-	}
-
-	private String commandName() {
-		final org.scijava.plugin.Plugin plugin = getClass().getAnnotation(org.scijava.plugin.Plugin.class);
-		return plugin == null ? getClass().getSimpleName() : plugin.label();
-	}
-
-	/**
-	 * Refuses the run: the message is the cancel reason (what the command line, the ImageJ 1.x bridge and
-	 * tests read); a dialog shows it where there is a UI, and headless it goes to the log as a warning
-	 * (bad input is the user's to fix, not an error of the plugin); an internal failure is logged as an error,
-	 * in one line that names its log file (see {@link Failure}).
-	 */
-	private void fail(final String message) {
+	@Override
+	protected void fail(final String message) {
 		attribution = null;
-		cancel(message);
-		if (ui != null && !ui.isHeadless() && ui.getDefaultUI() != null) {
-			ui.showDialog(message, "Explain-IJ", DialogPrompt.MessageType.ERROR_MESSAGE);
-		}
-		else if (unexpectedFailure != null) {
-			log.error("Explain-IJ: " + message);
-		}
-		else {
-			log.warn("Explain-IJ: " + message);
-		}
+		super.fail(message);
 	}
 
 	/**

@@ -36,11 +36,25 @@ public final class ExplainCommands {
 
 	/** Every attribution command, sorted by name. */
 	public static List<CommandInfo> all(final CommandService commands) {
+		return ofType(commands, AttributionCommand.class);
+	}
+
+	/** Every inside-the-network and evaluation command, sorted by name. */
+	public static List<CommandInfo> analyses(final CommandService commands) {
+		return ofType(commands, AnalysisCommand.class);
+	}
+
+	/** Every Explain-IJ command (attributions and analyses), sorted by name. */
+	public static List<CommandInfo> commands(final CommandService commands) {
+		return ofType(commands, ExplainCommand.class);
+	}
+
+	private static List<CommandInfo> ofType(final CommandService commands, final Class<?> type) {
 		final List<CommandInfo> infos = new ArrayList<>();
 		for (final CommandInfo info : commands.getCommands()) {
 			if (!info.getClassName().startsWith("io.github.explainij.")) continue; // do not load others' classes
 			try {
-				if (AttributionCommand.class.isAssignableFrom(info.loadClass())) infos.add(info);
+				if (type.isAssignableFrom(info.loadClass())) infos.add(info);
 			}
 			catch (final org.scijava.InstantiableException e) {
 				throw new IllegalStateException("cannot load command " + info.getClassName(), e);
@@ -50,12 +64,39 @@ public final class ExplainCommands {
 		return infos;
 	}
 
-	/** The command with this CLI name (e.g. "saliency"), or null. */
+	/** The attribution command with this CLI name (e.g. "saliency"), or null. */
 	public static CommandInfo byName(final CommandService commands, final String name) {
-		for (final CommandInfo info : all(commands)) {
+		return named(all(commands), name);
+	}
+
+	/** Any Explain-IJ command with this CLI name (e.g. "saliency", "feature-maps"), or null. */
+	public static CommandInfo commandByName(final CommandService commands, final String name) {
+		return named(commands(commands), name);
+	}
+
+	private static CommandInfo named(final List<CommandInfo> infos, final String name) {
+		for (final CommandInfo info : infos) {
 			if (info.getName().equalsIgnoreCase(name)) return info;
 		}
 		return null;
+	}
+
+	/** Whether a command is an inside-the-network or evaluation command. */
+	public static boolean isAnalysis(final CommandInfo info) {
+		try {
+			return AnalysisCommand.class.isAssignableFrom(info.loadClass());
+		}
+		catch (final org.scijava.InstantiableException e) {
+			throw new IllegalStateException("cannot load command " + info.getClassName(), e);
+		}
+	}
+
+	/** Whether a command works on the active image (it has an image input). */
+	public static boolean takesImage(final CommandInfo info) {
+		for (final ModuleItem<?> item : info.inputs()) {
+			if (ImagePlus.class.isAssignableFrom(item.getType())) return true;
+		}
+		return false;
 	}
 
 	/** Inputs a user sets: not services, not the context, not the image (that comes from the caller). */

@@ -11,6 +11,32 @@ public final class Options {
 
 	public static final String MENU_ROOT = "Plugins>Explain-IJ";
 	public static final String MENU_ATTRIBUTION = MENU_ROOT + ">Attribution";
+	public static final String MENU_INSIDE = MENU_ROOT + ">Inside the Network";
+	public static final String MENU_EVALUATE = MENU_ROOT + ">Evaluate";
+
+	/** A folder of images (labelled: one sub-folder per class, or a labels.csv with file,label); {@code --input-dir} on the command line. */
+	public static final String INPUT_DIR = "input_dir";
+	public static final String INPUT_DIR_DESCRIPTION = "A folder of images. Labelled: one sub-folder per class, or a labels.csv " +
+		"(file,label) beside the images; concept or evidence masks in masks/ beside images/ with the same file names.";
+	public static final String LAYER_DESCRIPTION = "The network layer (a stage name, e.g. relu2); empty: the sidecar's cam_layer.";
+
+	/** The layer given, or the sidecar's cam_layer when none is given; refuses when there is neither. */
+	public static String layerOrDefault(final String layer, final io.github.explainij.model.Network network) {
+		network.requireStages("choosing a layer");
+		if (layer != null && !layer.isBlank()) {
+			network.stageIndex(layer.trim());
+			return layer.trim();
+		}
+		final String cam = network.spec().camLayer();
+		if (cam == null || cam.isEmpty()) {
+			throw new io.github.explainij.ExplainException("layer is not given and the model's sidecar names no cam_layer: give a layer, one of " +
+				network.layerNames());
+		}
+		return cam;
+	}
+
+	/** A mask image (ground truth); {@code --mask} on the command line. */
+	public static final String MASK = "mask";
 
 	public static final String IMAGE = "image";
 	public static final String MODEL_FILE = "model_file";

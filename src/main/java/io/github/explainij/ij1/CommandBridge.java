@@ -9,6 +9,7 @@ import ij.plugin.PlugIn;
 
 import io.github.explainij.Failure;
 import io.github.explainij.command.AttributionCommand;
+import io.github.explainij.command.ExplainCommand;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 
@@ -81,27 +82,29 @@ public class CommandBridge implements PlugIn {
 	}
 
 	private void runCommand(final String name) {
-		final ImagePlus image = WindowManager.getCurrentImage();
-		if (image == null) {
-			IJ.noImage();
-			return;
-		}
-		final String refusal = AttributionCommand.resultRefusal(image);
-		if (refusal != null) { // before the dialog: nothing to fill in for a run that cannot happen
-			refuse(refusal);
-			return;
-		}
 		final Context ctx = context();
-		final CommandInfo info = ExplainCommands.byName(ctx.service(CommandService.class), name);
+		final CommandInfo info = ExplainCommands.commandByName(ctx.service(CommandService.class), name);
 		if (info == null) {
 			IJ.error("Explain-IJ", "No Explain-IJ command named '" + name + "'.");
 			return;
 		}
+		final ImagePlus image = ExplainCommands.takesImage(info) ? WindowManager.getCurrentImage() : null;
+		if (ExplainCommands.takesImage(info)) {
+			if (image == null) {
+				IJ.noImage();
+				return;
+			}
+			final String refusal = AttributionCommand.resultRefusal(image);
+			if (refusal != null) { // before the dialog: nothing to fill in for a run that cannot happen
+				refuse(refusal);
+				return;
+			}
+		}
 		final ModuleService modules = ctx.service(ModuleService.class);
 		final Module module = modules.createModule(info);
 		// progress straight to ImageJ's bars (plain ImageJ shows no SciJava status events)
-		if (module instanceof CommandModule && ((CommandModule) module).getCommand() instanceof AttributionCommand) {
-			((AttributionCommand) ((CommandModule) module).getCommand()).setProgressDisplay(CommandBridge::showProgress);
+		if (module instanceof CommandModule && ((CommandModule) module).getCommand() instanceof ExplainCommand) {
+			((ExplainCommand) ((CommandModule) module).getCommand()).setProgressDisplay(CommandBridge::showProgress);
 		}
 		final List<ModuleItem<?>> inputs = ExplainCommands.userInputs(info);
 		final boolean macro = Macro.getOptions() != null;
@@ -141,6 +144,8 @@ public class CommandBridge implements PlugIn {
 			refuse(why);
 			return;
 		}
+		// an analysis shows its own results (tables, plots, stacks) when it ends
+		if (ExplainCommands.isAnalysis(info)) return;
 		image.updateAndDraw();
 		// extra images first, the attribution last, so that it is the active image after the command
 		for (final ModuleItem<?> out : info.outputs()) {

@@ -506,7 +506,7 @@ public final class Network implements AutoCloseable {
 		return autograd((scope, collector) -> {
 			final NDArray x = scope.create(raw, shape);
 			x.setRequiresGradient(true);
-			final NDArray perSample = target.score(forward(transform.apply(x), true));
+			final NDArray perSample = target.score(output(transform.apply(x), target, true));
 			collector.backward(perSample.sum());
 			final NDArray gradient = x.getGradient();
 			if (!allFinite(gradient)) {
@@ -516,6 +516,60 @@ public final class Network implements AutoCloseable {
 			}
 			return new ScoreGradient(gradient.toFloatArray(), perSample.toFloatArray());
 		});
+	}
+
+	/**
+	 * What a target scores: the network's output, or the output of the target's stage ({@link Target#stage()}).
+	 *
+	 * @param input network input (already normalized)
+	 */
+	public NDArray output(final NDArray input, final Target target, final boolean grad) {
+		if (target.stage() < 0) return forward(input, grad);
+		requireStages("a target inside the network");
+		if (target.stage() >= layerNames.size()) {
+			throw new ExplainException("the model has " + layerNames.size() + " stages; stage " + target.stage() + " does not exist");
+		}
+		return forwardLayers(input, 0, target.stage() + 1, grad);
+	}
+
+	/**
+	 * A target's scores for a batch of raw images, without gradient.
+	 *
+	 * @return one score per image
+	 */
+	public float[] scores(final float[] raw, final Shape shape, final InputTransform transform, final Target target) {
+		try (NDManager scope = manager().newSubManager()) {
+			return target.score(output(transform.apply(scope.create(raw, shape)), target, false)).toFloatArray();
+		}
+	}
+
+	/**
+	 * The output of stage {@code stage} (0-based, inclusive) for a batch of raw images, without gradient.
+	 *
+	 * @return the activations, row-major, and their shape
+	 */
+	public Activations activations(final float[] raw, final Shape shape, final InputTransform transform, final int stage) {
+		requireStages("reading a layer's activations");
+		try (NDManager scope = manager().newSubManager()) {
+			final NDArray a = forwardLayers(transform.apply(scope.create(raw, shape)), 0, stage + 1, false);
+			return new Activations(a.toFloatArray(), a.getShape());
+		}
+	}
+
+	/** A stage's output copied to Java: values row-major and the shape [B, C, (D,) H, W] or [B, F]. */
+	public static final class Activations {
+
+		private final float[] values;
+		private final Shape shape;
+
+		public Activations(final float[] values, final Shape shape) {
+			this.values = values;
+			this.shape = shape;
+		}
+
+		public float[] values() { return values; }
+
+		public Shape shape() { return shape; }
 	}
 
 	/** Work done while autograd records; see {@link #autograd(AutogradWork)}. */

@@ -16,4 +16,12 @@ public interface Target {
 	 * @return the score of each sample [B], attached to the output's manager
 	 */
 	NDArray score(NDArray output);
+
+	/**
+	 * The stage whose output this target scores ({@link StageActivation}), or -1 (the default) for the
+	 * network's output. {@link io.github.explainij.model.Network} runs the stages up to and including it.
+	 */
+	default int stage() {
+		return -1;
+	}
 }

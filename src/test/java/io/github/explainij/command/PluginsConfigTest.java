@@ -40,7 +40,7 @@ class PluginsConfigTest extends CommandTestContext {
 			config.put(m.group(3), m.group(1) + ">" + m.group(2));
 		}
 		final Map<String, String> discovered = new TreeMap<>();
-		for (final CommandInfo info : ExplainCommands.all(context.service(CommandService.class))) {
+		for (final CommandInfo info : ExplainCommands.commands(context.service(CommandService.class))) {
 			discovered.put(info.getName(), info.getMenuPath().stream().map(e -> e.getName()).reduce((a, b) -> a + ">" + b).orElse(""));
 		}
 		assertEquals(discovered, config);
