@@ -43,7 +43,7 @@ public final class CommandRunner {
 		final ModuleService modules = context.service(ModuleService.class);
 		final ConvertService convert = context.service(ConvertService.class);
 		final Module module = modules.createModule(info);
-		final Map<String, String> left = new LinkedHashMap<>(params);
+		final Map<String, String> left = methodParameters(info, params);
 		for (final ModuleItem<?> item : info.inputs()) {
 			final String name = item.getName();
 			if (name.equals(Options.IMAGE)) {
@@ -86,6 +86,28 @@ public final class CommandRunner {
 			throw new IllegalStateException(cause);
 		}
 		return module;
+	}
+
+	/** The input of an evaluation that holds its attribution method's own parameters ("layer=relu3 steps=16"). */
+	static final String METHOD_PARAMETERS = "method_parameters";
+
+	/**
+	 * {@code --param method.layer=relu3} (the issue's and Captum users' spelling) joins {@code method_parameters}
+	 * of a command that takes an attribution method by name.
+	 */
+	static Map<String, String> methodParameters(final CommandInfo info, final Map<String, String> params) {
+		final Map<String, String> out = new LinkedHashMap<>();
+		final StringBuilder joined = new StringBuilder();
+		for (final Map.Entry<String, String> p : params.entrySet()) {
+			if (p.getKey().startsWith("method.") && info.getInput(METHOD_PARAMETERS) != null) {
+				joined.append(joined.length() == 0 ? "" : " ").append(p.getKey().substring("method.".length())).append('=').append(p.getValue());
+			}
+			else {
+				out.put(p.getKey(), p.getValue());
+			}
+		}
+		if (joined.length() > 0) out.merge(METHOD_PARAMETERS, joined.toString(), (a, b) -> a + " " + b);
+		return out;
 	}
 
 	private static Object convert(final ConvertService convert, final ModuleItem<?> item, final String text) {
