@@ -6,6 +6,9 @@ import ij.plugin.MontageMaker;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 
+import io.github.explainij.model.Normalization;
+
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,21 +19,23 @@ public final class Tiles {
 
 	private Tiles() {}
 
-	/** The image in grey: the mean of its channels, scaled from its minimum (black) to its maximum (white). */
+	/** Percentiles of the grey scale: black at the 1st, white at the 99.8th (dim cells stay visible beside bright spots). */
+	static final double LOW = 1, HIGH = 99.8;
+
+	/** The image in grey: the mean of its channels, from its {@link #LOW} percentile (black) to its {@link #HIGH} percentile (white). */
 	public static ColorProcessor grey(final float[][] planes, final int width, final int height) {
 		final int n = width * height;
 		final double[] v = new double[n];
 		for (final float[] p : planes) {
 			for (int i = 0; i < n; i++) v[i] += p[i] / (double) planes.length;
 		}
-		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-		for (final double x : v) {
-			min = Math.min(min, x);
-			max = Math.max(max, x);
-		}
+		final float[] sorted = new float[n];
+		for (int i = 0; i < n; i++) sorted[i] = (float) v[i];
+		Arrays.sort(sorted);
+		final double min = Normalization.percentileOfSorted(sorted, LOW), max = Normalization.percentileOfSorted(sorted, HIGH);
 		final int[] rgb = new int[n];
 		for (int i = 0; i < n; i++) {
-			final int g = max > min ? (int) Math.round(255 * (v[i] - min) / (max - min)) : 0;
+			final int g = max > min ? (int) Math.round(255 * Math.min(1, Math.max(0, (v[i] - min) / (max - min)))) : 0;
 			rgb[i] = g << 16 | g << 8 | g;
 		}
 		return new ColorProcessor(width, height, rgb);

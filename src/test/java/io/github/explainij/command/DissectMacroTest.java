@@ -27,12 +27,6 @@ class DissectMacroTest {
 	@TempDir
 	Path tmp;
 
-	private static double printed(final String output, final String prefix) {
-		final Matcher m = Pattern.compile(Pattern.quote(prefix) + "(-?[0-9.eE-]+)").matcher(output);
-		assertTrue(m.find(), "no '" + prefix + "' in\n" + output);
-		return Double.parseDouble(m.group(1));
-	}
-
 	@Test
 	void exampleMacroPrintsTheDissectionAndTheInfluentialExamples() throws Exception {
 		final JsonObject d = DissectCommandsTest.fixture("dissect_gap_relu3");
@@ -61,7 +55,7 @@ class DissectMacroTest {
 			final int i = ranked.get(r).getAsInt();
 			final String prefix = (r < 3 ? "most helpful: " : "most harmful: ") + files.get(i).getAsString() + " (" + labels.get(i).getAsString() +
 				") influence ";
-			DissectCommandsTest.assertRelative(values.get(i).getAsDouble(), printed(out, prefix), prefix);
+			DissectCommandsTest.assertRelative(values.get(i).getAsDouble(), RegionsMacroTest.printed(out, prefix), prefix);
 		}
 	}
 }
