@@ -106,10 +106,12 @@ class GradientBatchingTest {
 
 	@Test
 	void automaticBatchSizeCountsTheLargerOfRawAndNetworkInput() {
-		// 64x64 cells-gap: 16 KiB a sample, the 64 MiB budget allows thousands: capped at 64 and at the total
+		// 64x64 cells-gap: 16 KiB of input a sample, which the 64 MiB input budget allows thousands of, but about
+		// 4 MiB of activations and their gradients: the speed target (MemoryBudget.SPEED_ACTIVATION_BYTES) gives 15
 		final ExplainRequest r = request(Progress.NONE);
-		assertEquals(50, GradientBatches.batchSize(r, 0, 50));
-		assertEquals(64, GradientBatches.batchSize(r, 0, 500));
+		assertEquals(10, GradientBatches.batchSize(r, 0, 10));
+		assertEquals(15, GradientBatches.batchSize(r, 0, 50));
+		assertEquals(15, GradientBatches.batchSize(r, 0, 500));
 		assertEquals(7, GradientBatches.batchSize(r, 7, 500));
 	}
 }
