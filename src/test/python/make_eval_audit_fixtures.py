@@ -14,7 +14,7 @@ Writes src/test/resources/fixtures/evaluate/audit/
   surrogate_cells.json the surrogate on sample-data/cells with models/cells-gap.pt: the model's classes
                        (PyTorch), the held-out split (java.util.Random copy), the tree (NumPy CART, float64
                        features) and its fidelity
-  probe_shortcut.json  pooled features of models/cells-shortcut.pt at 'flatten' over
+  probe_shortcut.json  (the ridge checked against scikit-learn's RidgeClassifier first) pooled features of models/cells-shortcut.pt at 'flatten' over
                        sample-data/cells-shortcut (PyTorch), and for two nuisances (the scale bar, from
                        artefact-masks/; the image number, from the file names) the ridge probe's balanced
                        accuracy and permutation p-value (NumPy, same folds and permutations)
@@ -36,36 +36,13 @@ import torch
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 OUT = os.path.join(ROOT, "src", "test", "resources", "fixtures", "evaluate", "audit")
-CLASSES = ["interphase", "mitotic", "apoptotic", "foci"]
 
 
-class JavaRandom:
-    """java.util.Random (48-bit LCG): nextInt(bound)."""
-    MULT, ADD, MASK = 0x5DEECE66D, 0xB, (1 << 48) - 1
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_perturbation_fixtures import JavaRandom as _JavaRandom  # noqa: E402  java.util.Random's nextInt
 
-    def __init__(self, seed):
-        self.seed = (seed ^ self.MULT) & self.MASK
 
-    def next(self, bits):
-        self.seed = (self.seed * self.MULT + self.ADD) & self.MASK
-        r = self.seed >> (48 - bits)
-        if r >= 1 << 31:
-            r -= 1 << 32
-        return r
-
-    def next_int(self, bound):
-        r = self.next(31)
-        m = bound - 1
-        if bound & m == 0:
-            return (bound * r) >> 31
-        u = r
-        while True:
-            r = u % bound
-            if u - r + m >= 1 << 31:
-                u = self.next(31)
-                continue
-            return r
-
+class JavaRandom(_JavaRandom):
     def shuffle(self, a):
         """Collections.shuffle: for i = n .. 2, swap i - 1 with nextInt(i); in place."""
         for i in range(len(a), 1, -1):
@@ -278,6 +255,19 @@ def ridge_predict(xt, yt, xs, classes, alpha=1.0):
     return np.argmax((xs - mean) / scale @ w + b, axis=1)
 
 
+def check_ridge_against_sklearn(x):
+    """ridge_predict is scikit-learn's RidgeClassifier(alpha=1) on features standardized with the training part."""
+    from sklearn.linear_model import RidgeClassifier
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        y = rng.integers(0, 3, size=len(x))
+        tr = rng.random(len(x)) < 0.7
+        mean, scale = x[tr].mean(0), x[tr].std(0)
+        scale[scale == 0] = 1
+        ref = RidgeClassifier(alpha=1.0).fit((x[tr] - mean) / scale, y[tr]).predict((x[~tr] - mean) / scale)
+        assert (ref == ridge_predict(x[tr], y[tr], x[~tr], 3)).all()
+
+
 def balanced(truth, pred, classes):
     s, present = 0.0, 0
     for c in range(classes):
@@ -326,6 +316,7 @@ def probe_shortcut():
     out = {"folder": "sample-data/cells-shortcut", "model": "models/cells-shortcut.pt", "layer": "flatten", "folds": 5, "permutations": 200,
            "seed": 3, "names": names, "features": [[float(np.float32(v)) for v in row] for row in feats], "nuisance_table": table,
            "pattern": "_00([0-7])", "probes": {}}
+    check_ridge_against_sklearn(feats.astype(np.float32).astype(np.float64))
     for key, values in (("scale bar", bar), ("_00([0-7])", site)):
         levels = list(dict.fromkeys(values))
         y = np.array([levels.index(v) for v in values])
