@@ -28,8 +28,12 @@ public final class ActivationMaximization {
 	/** Where the ascent starts. */
 	public enum Init { NOISE, CONSTANT, IMAGE }
 
-	/** The standard deviation of the starting noise, in network-input units (pixels) or spectrum units (Lucid's {@code sd}). */
-	public static final double NOISE_SD = 0.01;
+	/**
+	 * The standard deviation of the starting noise, in network-input units (half a standard deviation of a
+	 * mean/std normalization). Lucid starts from 0.01 on [0, 1] images; on these networks so faint a start
+	 * leaves the ReLUs nearly dead and the gradient tiny.
+	 */
+	public static final double NOISE_SD = 0.5;
 
 	/** How the ascent runs; validated once when built. */
 	public static final class Settings {
@@ -126,27 +130,17 @@ public final class ActivationMaximization {
 	{
 		final int n = width * height;
 		final Random random = new Random(s.seed);
-		float[] image; // network-input units, [C, H, W]
+		final float[] image; // network-input units, [C, H, W]; the same start for both parameterizations
 		if (s.init == Init.IMAGE) {
 			if (start == null) throw new IllegalArgumentException("init = image needs the start image");
 			image = Ascent.fromRaw(start, transform);
 		}
 		else {
 			image = new float[channels * n];
+			if (s.init == Init.NOISE) for (int i = 0; i < image.length; i++) image[i] = (float) (NOISE_SD * random.nextGaussian());
 		}
 		final FourierImage fourier = s.fft ? new FourierImage(channels, height, width, s.decayPower) : null;
-		float[] values; // what is optimized
-		if (fourier == null) {
-			values = image;
-			if (s.init == Init.NOISE) for (int i = 0; i < values.length; i++) values[i] = (float) (NOISE_SD * random.nextGaussian());
-		}
-		else if (s.init == Init.NOISE) {
-			values = new float[fourier.spectrumSize()];
-			for (int i = 0; i < values.length; i++) values[i] = (float) (NOISE_SD * random.nextGaussian());
-		}
-		else {
-			values = fourier.spectrumOf(image);
-		}
+		float[] values = fourier == null ? image : fourier.spectrumOf(image); // what is optimized
 		final Ascent ascent = new Ascent(network, target, transform, channels, height, width);
 		final List<float[][]> frames = new ArrayList<>();
 		final List<Integer> frameSteps = new ArrayList<>();
