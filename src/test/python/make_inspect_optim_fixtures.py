@@ -10,7 +10,7 @@ crop of a sample image, through the SAVED TorchScript model (torch.jit.load, eva
   fft_*        Lucid's fft_image (lucid/optvis/param/spatial.py) re-implemented with numpy.fft.irfft2:
                image = irfft2(spectrum * scale)[:, :h, :w] / 4, scale = sqrt(w h) / max(f, 1/max(w, h))^decay_power,
                f = sqrt(fx^2 + fy^2) from np.fft.fftfreq (one extra x frequency when w is odd).
-  blur_*       scipy.ndimage.gaussian_filter(plane, sigma) (mode="reflect", truncate=4).
+  blur_*       scipy.ndimage.gaussian_filter(plane, sigma, mode="nearest") with radius ceil(3 sigma) (Baselines.blur).
   step_*       ONE plain gradient-ascent step: p1 = p0 + step_size * d(score(roll(image(p0), (dy, dx)))
                - l2_decay * sum(image^2) - tv_weight * TV(image)) / dp0, with p the pixels (image = p) or
                Lucid's spectrum (p0 = rfft2(4 v0) / scale); TV = sum |vertical diffs| + sum |horizontal diffs|.
@@ -21,6 +21,7 @@ crop of a sample image, through the SAVED TorchScript model (torch.jit.load, eva
                Resizing: F.interpolate(mode="bilinear", align_corners=False).
 """
 import json
+import math
 import os
 
 import numpy as np
@@ -29,39 +30,20 @@ import tifffile
 import torch
 import torch.nn.functional as F
 
+from make_perturbation_fixtures import JavaRandom  # java.util.Random, one definition
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 OUT = os.path.join(REPO, "src/test/resources/fixtures/inspect/optim")
 MODEL = "models/cells-gap.pt"
 
 
-class JavaRandom:
-    """java.util.Random's nextInt(bound), to draw the same jitter as Explain-IJ."""
-
-    def __init__(self, seed):
-        self.s = (seed ^ 0x5DEECE66D) & ((1 << 48) - 1)
-
-    def _next(self, bits):
-        self.s = (self.s * 0x5DEECE66D + 0xB) & ((1 << 48) - 1)
-        return self.s >> (48 - bits)
-
-    def next_int(self, bound):
-        r = self._next(31)
-        m = bound - 1
-        if bound & m == 0:
-            return (bound * r) >> 31
-        u = r
-        while True:
-            r = u % bound
-            if u - r + m < 2 ** 31:
-                return r
-            u = self._next(31)
-
-    def shift(self, jitter):
-        if jitter == 0:
-            return 0, 0
-        dy = self.next_int(2 * jitter + 1) - jitter
-        dx = self.next_int(2 * jitter + 1) - jitter
-        return dy, dx
+def shift(rnd, jitter):
+    """Explain-IJ's jitter: dy, then dx, each java.util.Random.nextInt(2 jitter + 1) - jitter."""
+    if jitter == 0:
+        return 0, 0
+    dy = rnd.next_int(2 * jitter + 1) - jitter
+    dx = rnd.next_int(2 * jitter + 1) - jitter
+    return dy, dx
 
 
 def freqs(h, w):
@@ -140,10 +122,12 @@ def main():
         image = fft_image_np(spectrum, h, w, dp)
         write_json(name, {"channels": c, "height": h, "width": w, "decay_power": dp, "spectrum": f32(spectrum), "image": f32(image)})
 
-    # scipy's Gaussian blur
+    # Explain-IJ's Gaussian blur (method/Baselines.blur: radius ceil(3 sigma), borders clamped) as scipy's
     plane = rng.normal(size=(9, 11)).astype(np.float32)
-    write_json("blur_scipy", {"height": 9, "width": 11, "sigma": 1.3, "image": f32(plane),
-                              "blurred": f32(scipy.ndimage.gaussian_filter(plane.astype(np.float64), 1.3, mode="reflect"))})
+    sigma = 1.1
+    write_json("blur_scipy", {"height": 9, "width": 11, "sigma": sigma, "image": f32(plane),
+                              "blurred": f32(scipy.ndimage.gaussian_filter(plane.astype(np.float64), sigma, mode="nearest",
+                                                                           truncate=math.ceil(3 * sigma) / sigma))})
 
     # the start image: a 32 x 32 crop of a sample, raw uint16 values as float32
     raw = tifffile.imread(os.path.join(REPO, "sample-data/cells/images/mitotic_001.tif")).astype(np.float32)[16:48, 16:48]
@@ -162,7 +146,7 @@ def main():
     for name, spec in cases.items():
         fft = spec.get("fft", False)
         dp = spec.get("decay_power", 1.0)
-        dy, dx = JavaRandom(spec.get("seed", 0)).shift(spec.get("jitter", 0))
+        dy, dx = shift(JavaRandom(spec.get("seed", 0)), spec.get("jitter", 0))
 
         def total(p):
             img = fft_image_torch(p, 32, 32, dp) if fft else p
@@ -207,7 +191,7 @@ def main():
             if o > 0:
                 img = F.interpolate(img, size=sizes[level], mode="bilinear", align_corners=False) + details[level]
             for s in range(steps):
-                dy, dx = rnd.shift(jitter)
+                dy, dx = shift(rnd, jitter)
                 x = img.clone().requires_grad_(True)
                 a = model.forward_layers(torch.roll(x, (dy, dx), (2, 3)), 0, stage + 1)
                 (a * a).mean().backward()

@@ -1,6 +1,7 @@
 package io.github.explainij.inspect;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.method.Baselines;
 import io.github.explainij.method.Progress;
 import io.github.explainij.model.InputTransform;
 import io.github.explainij.model.Network;
@@ -14,7 +15,7 @@ import java.util.Random;
  * Activation maximization (Erhan et al. 2009; class model visualization, Simonyan et al. 2014): plain
  * gradient ascent on an image to raise a target's score (a class logit, a channel's mean activation,
  * one neuron, a layer's mean square), with priors that combine: L2 decay and total variation subtracted
- * from the score, a Gaussian blur every k steps (Yosinski et al. 2015), random jitter (a circular shift
+ * from the score, a Gaussian blur every k steps (Yosinski et al. 2015; {@link Baselines#blur}), random jitter (a circular shift
  * of the image before each model pass, seeded) and Lucid's decorrelated frequency parameterization
  * ({@link FourierImage}).
  * <p>
@@ -159,8 +160,7 @@ public final class ActivationMaximization {
 			for (int i = 0; i < next.length; i++) next[i] += (float) (s.stepSize * g.gradient[i]);
 			values = next;
 			if (s.blurEvery > 0 && (step + 1) % s.blurEvery == 0) {
-				final float[] blurred = Regularizers.gaussianBlur(fourier == null ? values : fourier.image(values), channels, height, width,
-					s.blurSigma);
+				final float[] blurred = Baselines.blur(fourier == null ? values : fourier.image(values), channels, width, height, s.blurSigma);
 				values = fourier == null ? blurred : fourier.spectrumOf(blurred);
 			}
 			if (s.recordEvery > 0 && (step + 1) % s.recordEvery == 0 && step + 1 < s.steps) {

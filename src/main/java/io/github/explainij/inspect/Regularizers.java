@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * The image priors of activation maximization and DeepDream: penalties that autograd differentiates
- * (total variation, L2), a Gaussian blur applied between steps, and the circular shift of jitter.
- * Images are [1, C, H, W].
+ * (total variation, L2) and the circular shift of jitter. Images are [1, C, H, W]. The blur between
+ * steps is {@link io.github.explainij.method.Baselines#blur}.
  */
 public final class Regularizers {
 
@@ -37,51 +37,5 @@ public final class Regularizers {
 		if (sy != 0) a = a.get(":, :, {}:, :", h - sy).concat(a.get(":, :, :{}, :", h - sy), 2);
 		if (sx != 0) a = a.get(":, :, :, {}:", w - sx).concat(a.get(":, :, :, :{}", w - sx), 3);
 		return a;
-	}
-
-	/**
-	 * A Gaussian blur of each channel as {@code scipy.ndimage.gaussian_filter(plane, sigma)}: separable,
-	 * kernel radius {@code int(4 sigma + 0.5)}, borders mirrored ({@code mode="reflect"}: d c b a | a b c d).
-	 *
-	 * @param image [C, H, W] row-major; not modified
-	 * @return the blurred image
-	 */
-	public static float[] gaussianBlur(final float[] image, final int channels, final int height, final int width, final double sigma) {
-		if (sigma <= 0) return image.clone();
-		final int radius = (int) (4 * sigma + 0.5);
-		final double[] k = new double[2 * radius + 1];
-		double sum = 0;
-		for (int i = -radius; i <= radius; i++) {
-			k[i + radius] = Math.exp(-0.5 * i * i / (sigma * sigma));
-			sum += k[i + radius];
-		}
-		for (int i = 0; i < k.length; i++) k[i] /= sum;
-		final float[] out = new float[image.length];
-		final double[] tmp = new double[height * width];
-		for (int c = 0; c < channels; c++) {
-			final int o = c * height * width;
-			for (int y = 0; y < height; y++) {
-				for (int x = 0; x < width; x++) {
-					double v = 0;
-					for (int i = -radius; i <= radius; i++) v += k[i + radius] * image[o + y * width + reflect(x + i, width)];
-					tmp[y * width + x] = v;
-				}
-			}
-			for (int y = 0; y < height; y++) {
-				for (int x = 0; x < width; x++) {
-					double v = 0;
-					for (int i = -radius; i <= radius; i++) v += k[i + radius] * tmp[reflect(y + i, height) * width + x];
-					out[o + y * width + x] = (float) v;
-				}
-			}
-		}
-		return out;
-	}
-
-	/** scipy's "reflect" border: the index mirrored about the edge, the edge pixel repeated. */
-	static int reflect(int i, final int n) {
-		final int period = 2 * n;
-		i = Math.floorMod(i, period);
-		return i < n ? i : period - 1 - i;
 	}
 }

@@ -17,6 +17,7 @@ import ij.ImagePlus;
 import ij.process.FloatProcessor;
 
 import io.github.explainij.TestData;
+import io.github.explainij.method.Baselines;
 import io.github.explainij.method.Progress;
 import io.github.explainij.model.InputTransform;
 import io.github.explainij.model.Network;
@@ -88,21 +89,21 @@ class OptimizationReferenceTest {
 	}
 
 	@Test
-	void blurEqualsScipyAndADeltaBecomesTheGaussian() throws Exception {
+	void blurBetweenStepsEqualsScipyAndADeltaBecomesTheGaussian() throws Exception {
 		final JsonObject o = json("blur_scipy");
-		final float[] blurred = Regularizers.gaussianBlur(floats(o.getAsJsonArray("image")), 1, o.get("height").getAsInt(),
-			o.get("width").getAsInt(), o.get("sigma").getAsDouble());
+		final float[] blurred = Baselines.blur(floats(o.getAsJsonArray("image")), 1, o.get("width").getAsInt(), o.get("height").getAsInt(),
+			o.get("sigma").getAsDouble());
 		assertArrayEquals(floats(o.getAsJsonArray("blurred")), blurred, 1e-5f);
-		// a delta in the middle of 21 x 21 is the sampled, normalized Gaussian (radius int(4 * 2 + 0.5) = 8 fits inside)
+		// a delta in the middle of 21 x 21 is the sampled, normalized Gaussian (radius ceil(3 * 2) = 6 fits inside)
 		final float[] delta = new float[21 * 21];
 		delta[10 * 21 + 10] = 1;
-		final float[] g = Regularizers.gaussianBlur(delta, 1, 21, 21, 2);
+		final float[] g = Baselines.blur(delta, 1, 21, 21, 2);
 		double norm = 0;
-		for (int i = -8; i <= 8; i++) norm += Math.exp(-i * i / 8.0);
+		for (int i = -6; i <= 6; i++) norm += Math.exp(-i * i / 8.0);
 		for (int y = 0; y < 21; y++) {
 			for (int x = 0; x < 21; x++) {
 				final int dy = y - 10, dx = x - 10;
-				final double e = Math.abs(dy) > 8 || Math.abs(dx) > 8 ? 0 : Math.exp(-(dy * dy + dx * dx) / 8.0) / (norm * norm);
+				final double e = Math.abs(dy) > 6 || Math.abs(dx) > 6 ? 0 : Math.exp(-(dy * dy + dx * dx) / 8.0) / (norm * norm);
 				assertEquals(e, g[y * 21 + x], 1e-7, "(" + x + ", " + y + ")");
 			}
 		}
