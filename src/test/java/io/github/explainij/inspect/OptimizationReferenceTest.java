@@ -199,4 +199,33 @@ class OptimizationReferenceTest {
 		final java.util.List<int[]> ours = DeepDream.octaveSizes(32, 32, sizes.size(), o.get("octave_scale").getAsDouble());
 		for (int i = 0; i < sizes.size(); i++) assertEquals(sizes.get(i).getAsJsonArray().get(0).getAsInt(), ours.get(i)[1]);
 	}
+
+	@Test
+	void cancellingStopsAtTheNextStep() {
+		final Network network = gap();
+		final float[][] start = { tif("start.tif") };
+		final InputTransform transform = network.transformFor(start);
+		final int[] reported = { -1 };
+		final Progress cancelAfterTwo = new Progress() {
+
+			@Override
+			public void update(final int done, final int total) {
+				reported[0] = done;
+			}
+
+			@Override
+			public boolean isCanceled() {
+				return reported[0] >= 2;
+			}
+		};
+		final ActivationMaximization.Settings s = new ActivationMaximization.Settings(50, 1, 0, 0, 0, 0, 0, false, 1,
+			ActivationMaximization.Init.IMAGE, 0, 0);
+		org.junit.jupiter.api.Assertions.assertThrows(Progress.Cancelled.class, () -> ActivationMaximization.run(network,
+			ClassScore.of(1, ScoreKind.LOGIT), transform, start, 1, 32, 32, s, cancelAfterTwo));
+		assertEquals(2, reported[0]);
+		reported[0] = -1;
+		org.junit.jupiter.api.Assertions.assertThrows(Progress.Cancelled.class, () -> DeepDream.run(network, StageActivation.layer(4, "relu2"),
+			transform, start, 32, 32, 2, 1.4, 10, 0.05, 0, 0, cancelAfterTwo));
+		assertEquals(2, reported[0]);
+	}
 }
