@@ -40,7 +40,7 @@ public final class ReceptiveField {
 	/** Random inputs the gradient's support is united over (besides the image itself). */
 	public static final int PROBES = 4;
 	/** Extra input sizes each stage is run on to find its stride and padding. */
-	private static final int[] PROBE_GROWTH = { 1, 2, 3, 5, 8 };
+	private static final int[] PROBE_GROWTH = { 1, 2, 5 };
 
 	/** How a receptive field was found. */
 	public static final String ANALYTIC = "analytic", GRADIENT = "gradient";
@@ -300,29 +300,23 @@ public final class ReceptiveField {
 		final int c = (int) raw.get(1), h = (int) raw.get(2), w = (int) raw.get(3), n = h * w;
 		final float[] offset = transform.offset(), divisor = transform.divisor();
 		final Random random = new Random(5);
-		int x0 = Integer.MAX_VALUE, y0 = Integer.MAX_VALUE, x1 = -1, y1 = -1;
-		final Target target = positionSum(stage, x, y);
-		for (int probe = 0; probe <= PROBES; probe++) {
-			final float[] input;
-			if (probe == 0) {
-				input = chw;
-			}
-			else {
-				input = new float[chw.length];
-				for (int k = 0; k < c; k++) {
-					for (int i = 0; i < n; i++) input[k * n + i] = (float) (offset[k] + divisor[k] * random.nextGaussian());
-				}
-			}
-			final float[] g = network.scoreGradient(input, raw, transform, target).gradient();
+		// the image and the random inputs as one batch: one backward pass
+		final float[] batch = new float[(PROBES + 1) * chw.length];
+		System.arraycopy(chw, 0, batch, 0, chw.length);
+		for (int probe = 1; probe <= PROBES; probe++) {
 			for (int k = 0; k < c; k++) {
-				for (int i = 0; i < n; i++) {
-					if (g[k * n + i] != 0) {
-						x0 = Math.min(x0, i % w);
-						x1 = Math.max(x1, i % w);
-						y0 = Math.min(y0, i / w);
-						y1 = Math.max(y1, i / w);
-					}
-				}
+				for (int i = 0; i < n; i++) batch[probe * chw.length + k * n + i] = (float) (offset[k] + divisor[k] * random.nextGaussian());
+			}
+		}
+		final float[] g = network.scoreGradient(batch, new Shape(PROBES + 1, c, h, w), transform, positionSum(stage, x, y)).gradient();
+		int x0 = Integer.MAX_VALUE, y0 = Integer.MAX_VALUE, x1 = -1, y1 = -1;
+		for (int j = 0; j < g.length; j++) {
+			if (g[j] != 0) {
+				final int i = j % n;
+				x0 = Math.min(x0, i % w);
+				x1 = Math.max(x1, i % w);
+				y0 = Math.min(y0, i / w);
+				y1 = Math.max(y1, i / w);
 			}
 		}
 		return x1 < 0 ? null : new int[] { x0, y0, x1, y1 };
