@@ -192,6 +192,19 @@ class InspectSingleReferenceTest {
 	}
 
 	@Test
+	void aResizedImageHasTheRectangleMappedThroughTheResize() {
+		// cells-bn takes 64 x 64: a 96 x 96 image is resized by 2/3; relu2 at (3, 5) sees network-input columns 3 .. 10,
+		// rows 7 .. 14, which bilinear resizing (align_corners=False) reads from image columns floor(3.5 * 1.5 - 0.5) = 4 ..
+		// floor(10.5 * 1.5 - 0.5) + 1 = 16 and rows 10 .. 22
+		final float[][] planes = new float[1][96 * 96];
+		final java.util.Random random = new java.util.Random(3);
+		for (int i = 0; i < planes[0].length; i++) planes[0][i] = 200 + 100 * random.nextFloat();
+		final ReceptiveField rf = ReceptiveField.of(net("models/cells-bn.pt"), planes, 96, 96, "relu2", 3, 5);
+		assertEquals(ReceptiveField.ANALYTIC, rf.foundBy(), rf.why());
+		assertArrayEquals(new int[] { 4, 10, 16, 22, 8, 8 }, new int[] { rf.x0(), rf.y0(), rf.x1(), rf.y1(), rf.width(), rf.height() });
+	}
+
+	@Test
 	void gradientSupportEqualsTheAnalyticRectangle() {
 		final Network gap = net("models/cells-gap.pt");
 		final float[][] planes = cells64();
