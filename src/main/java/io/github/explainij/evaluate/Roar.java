@@ -157,24 +157,28 @@ public final class Roar {
 			Collections.shuffle(train, random);
 			for (int start = 0; start < train.size(); start += training.batchSize) {
 				final List<Integer> batch = train.subList(start, Math.min(train.size(), start + training.batchSize));
-				final float[] x = new float[batch.size() * size];
 				final int[] y = new int[batch.size()];
-				for (int b = 0; b < batch.size(); b++) {
-					System.arraycopy(inputs, batch.get(b) * size, x, b * size, size);
-					y[b] = labels[batch.get(b)];
-				}
-				trainer.step(x, batchShape(shape, batch.size()), y);
+				for (int b = 0; b < batch.size(); b++) y[b] = labels[batch.get(b)];
+				trainer.step(samples(inputs, batch, size), batchShape(shape, batch.size()), y);
 			}
 		}
-		final float[] x = new float[test.size() * size];
-		for (int b = 0; b < test.size(); b++) System.arraycopy(inputs, test.get(b) * size, x, b * size, size);
-		final int[] predicted = Retraining.predict(copy, x, batchShape(shape, test.size()));
 		int correct = 0;
-		for (int b = 0; b < test.size(); b++) {
-			if (predicted[b] == labels[test.get(b)]) correct++;
+		for (int start = 0; start < test.size(); start += training.batchSize) {
+			final List<Integer> batch = test.subList(start, Math.min(test.size(), start + training.batchSize));
+			final int[] predicted = Retraining.predict(copy, samples(inputs, batch, size), batchShape(shape, batch.size()));
+			for (int b = 0; b < batch.size(); b++) {
+				if (predicted[b] == labels[batch.get(b)]) correct++;
+			}
 		}
 		progress.step(training.epochs, training.epochs);
 		return correct / (double) test.size();
+	}
+
+	/** The given samples of {@code size} values each, one after the other. */
+	private static float[] samples(final float[] inputs, final List<Integer> which, final int size) {
+		final float[] x = new float[which.size() * size];
+		for (int b = 0; b < which.size(); b++) System.arraycopy(inputs, which.get(b) * size, x, b * size, size);
+		return x;
 	}
 
 	private static Shape batchShape(final Shape shape, final int b) {

@@ -56,10 +56,8 @@ public final class UnitAblation {
 		final int[] labels = LabelledInputs.classIndices(network, folder, "unit ablation");
 		final int stage = network.stageIndex(layer);
 		final int n = network.layerNames().size();
-		final ImageFolder.Entry firstEntry = folder.entries().get(0);
-		final ImageFolder.Image first = ImageFolder.read(firstEntry);
+		final ImageFolder.Image first = ImageFolder.read(folder.entries().get(0));
 		final int batch = Batching.batchSize(0, (long) first.planes.length * first.width * first.height, folder.size());
-		final int[] channels = new int[1];
 		final long[][] correct = new long[1][];
 		final double[][][] sums = new double[1][][];
 		final int[] classCounts = new int[labels.length == 0 ? 0 : java.util.Arrays.stream(labels).max().getAsInt() + 1];
@@ -76,7 +74,6 @@ public final class UnitAblation {
 						throw new ExplainException("the stage '" + layer + "' has " + c + " channels (0.." + (c - 1) + "); channel " + channel +
 							" does not exist (use -1 for each channel in turn)");
 					}
-					channels[0] = c;
 					final int rowsCount = channel < 0 ? c + 1 : 2;
 					correct[0] = new long[rowsCount];
 					sums[0] = new double[rowsCount][];
