@@ -122,6 +122,21 @@ public final class Network implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Loads a private copy of a model whose weights may then be changed ({@link #setParameter(String, float[])})
+	 * or trained: a new module, never the shared one of {@code ModelService}'s cache, loaded with
+	 * {@code trainParam=true} and with a gradient for every floating parameter. The model file is only read.
+	 * Close it when done.
+	 */
+	public static Network loadPrivate(final Path file, final Device device) {
+		final Network copy = load(file, device);
+		for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : copy.block.getParameters()) {
+			final NDArray weights = p.getValue().getArray();
+			if (weights.getDataType().isFloating()) weights.setRequiresGradient(true);
+		}
+		return copy;
+	}
+
 	/** Refuses a model file whose SHA-256 is not the one its sidecar pins. */
 	static void checkSha256(final Path file, final ModelSpec spec) {
 		final String actual = sha256(file);
@@ -307,6 +322,47 @@ public final class Network implements AutoCloseable {
 			if (p.getKey().equals(name) || p.getValue().getName().equals(name)) return p.getValue().getArray();
 		}
 		return null;
+	}
+
+	/** The full names of the module's parameters in order (e.g. {@code stages.0.weight}, {@code stages.0.bias}). */
+	public List<String> parameterNames() {
+		final List<String> names = new ArrayList<>();
+		for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) names.add(p.getKey());
+		return Collections.unmodifiableList(names);
+	}
+
+	/**
+	 * Overwrites a float32 parameter's values in place (row-major, as {@code toFloatArray()} reads them).
+	 * Only for a private copy ({@link #loadPrivate(Path, Device)}): the shared networks' weights never change.
+	 */
+	public void setParameter(final String name, final float[] values) {
+		final NDArray weights = parameter(name);
+		if (weights == null) throw new IllegalArgumentException("the model has no parameter " + name + "; it has " + parameterNames());
+		if (weights.getDataType() != DataType.FLOAT32 || weights.size() != values.length) {
+			throw new IllegalArgumentException(values.length + " float32 values for the parameter " + name + " of " +
+				weights.getDataType() + " " + weights.getShape());
+		}
+		// an in-place copy into a leaf that requires a gradient is refused by autograd: switch it off around the copy
+		final boolean grad = weights.hasGradient();
+		if (grad) weights.setRequiresGradient(false);
+		weights.set(java.nio.FloatBuffer.wrap(values));
+		if (grad) weights.setRequiresGradient(true);
+	}
+
+	/**
+	 * The gradient that backward passes accumulated in a parameter of a private copy (zeros when none),
+	 * row-major; the accumulated gradient is then reset to zero, so the next passes start afresh.
+	 */
+	public float[] takeParameterGradient(final String name) {
+		final NDArray weights = parameter(name);
+		if (weights == null) throw new IllegalArgumentException("the model has no parameter " + name + "; it has " + parameterNames());
+		if (!weights.hasGradient()) return new float[Math.toIntExact(weights.size())];
+		final float[] values;
+		try (NDArray gradient = weights.getGradient()) {
+			values = gradient.toType(DataType.FLOAT32, false).toFloatArray();
+		}
+		JniUtils.zeroGrad((PtNDArray) weights);
+		return values;
 	}
 
 	/**
