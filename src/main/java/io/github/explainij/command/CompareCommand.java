@@ -150,11 +150,7 @@ public class CompareCommand extends EvaluationCommand {
 		for (final String c : report.columns()) (c.endsWith("_auc") ? curveColumns : locColumns).add(c);
 		if (!curveColumns.isEmpty()) results.plot("faithfulness", plot("Deletion / insertion AUC per method (95% interval)", report, curveColumns, "AUC (score units)", seed));
 		if (!locColumns.isEmpty()) results.plot("localization", plot("Localization and class sensitivity per method (95% interval)", report, locColumns, "value", seed));
-		results.property("images", Integer.toString(report.images()));
-		for (final String m : report.methods()) {
-			for (final String c : report.columns()) results.property(c + "_" + m, DeletionCommand.format(report.interval(m, c, seed).mean));
-		}
-		return results;
+		return results.property("images", Integer.toString(report.images())).property("methods", String.join(",", report.methods()));
 	}
 
 	/** Uniform random values for image {@code index} (class {@code k}, -1 for the target), seeded. */
