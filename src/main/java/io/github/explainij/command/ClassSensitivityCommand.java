@@ -20,23 +20,15 @@ import org.scijava.plugin.Plugin;
 	description = "Does the map depend on the class? Explains the image for two classes (by default the predicted one and the " +
 		"runner-up) and reports the Pearson and Spearman correlation of the two maps and their difference image. A map that hardly " +
 		"changes with the class (correlation near 1) shows the image, not the decision.")
-public class ClassSensitivityCommand extends EvaluationCommand {
+public class ClassSensitivityCommand extends ImageEvaluationCommand {
 
 	public static final String SECOND = "second";
-
-	@Parameter(label = "Image", description = "the image whose explanations are compared (the active image)")
-	protected ImagePlus image;
 
 	@Parameter(label = "Class A", description = "The first class: 'predicted', a class name or a number (0 is the first).")
 	protected String class_a = Options.TARGET_PREDICTED;
 
 	@Parameter(label = "Class B", description = "The second class: 'second' (the runner-up: the second highest score), a class name or a number.")
 	protected String class_b = SECOND;
-
-	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
 
 	@Override
 	protected AnalysisResults analyse(final Network network) {
@@ -57,12 +49,8 @@ public class ClassSensitivityCommand extends EvaluationCommand {
 		stack.addSlice(na + " - " + nb, new FloatProcessor(w, h, r.difference));
 		stack.addSlice(na, new FloatProcessor(w, h, mapA));
 		stack.addSlice(nb, new FloatProcessor(w, h, mapB));
-		final ImagePlus out = new ImagePlus(m.name + ": " + na + " minus " + nb + " (" + source.getTitle() + ")", stack);
-		out.setProperty("Info", "Explain-IJ class sensitivity\nmethod: " + m.name + "\nclass a: " + na + "\nclass b: " + nb +
-			"\nsource: " + source.getTitle());
-		out.setProp("method", "class-sensitivity");
-		out.setProp("source", source.getTitle());
-		out.resetDisplayRange();
+		final ImagePlus out = resultImage(m.name + ": " + na + " minus " + nb, stack, "class-sensitivity", "method: " + m.name +
+			"\nclass a: " + na + "\nclass b: " + nb, source);
 		final AnalysisResults results = new AnalysisResults().image("difference", out);
 		results.property("class_a", na).property("class_b", nb).property("pearson", DeletionCommand.format(r.pearson))
 			.property("spearman", DeletionCommand.format(r.spearman));

@@ -28,13 +28,10 @@ import java.util.Locale;
 	description = "Is the map faithful? Removes the pixels the map ranks highest first (or inserts them first into a blank image) " +
 		"in steps, and plots the class score after each step, against removing pixels in random order. A faithful map makes the " +
 		"score fall faster than random (deletion: lower area under the curve) or rise faster (insertion: higher area).")
-public class DeletionCommand extends EvaluationCommand {
+public class DeletionCommand extends ImageEvaluationCommand {
 
 	public static final String TABLE_TITLE = "Explain-IJ deletion";
 	public static final String RANDOM = "random";
-
-	@Parameter(label = "Image", description = "the image whose explanation is tested (the active image)")
-	protected ImagePlus image;
 
 	@Parameter(label = "Target class", description = Options.TARGET_DESCRIPTION)
 	protected String target = Options.TARGET_PREDICTED;
@@ -67,11 +64,6 @@ public class DeletionCommand extends EvaluationCommand {
 
 	@Parameter(label = "Random seed", description = Options.SEED_DESCRIPTION)
 	protected long seed = 0;
-
-	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
 
 	@Override
 	protected AnalysisResults analyse(final Network network) {
@@ -117,12 +109,8 @@ public class DeletionCommand extends EvaluationCommand {
 		table.setDecimalPlaces(table.getColumnIndex("score"), -8);
 		final String what = curve.mode().key();
 		final String targetName = request.className(request.targetClass());
-		final ImagePlus out = new ImagePlus("Maps evaluated by " + what + " (" + source.getTitle() + ")", maps);
-		out.setProperty("Info", "Explain-IJ " + what + " curve\nmethods: " + String.join(", ", names.subList(0, names.size() - 1)) +
-			"\nsource: " + source.getTitle());
-		out.setProp("method", "deletion");
-		out.setProp("source", source.getTitle());
-		out.resetDisplayRange();
+		final ImagePlus out = resultImage("Maps evaluated by " + what, maps, "deletion", "mode: " + what + "\nmethods: " +
+			String.join(", ", names.subList(0, names.size() - 1)), source);
 		final AnalysisResults results = new AnalysisResults().image("maps", out).table(TABLE_TITLE, table)
 			.plot("curves", plot(what + " curves: " + targetName + " (" + source.getTitle() + ")", names, curves, what));
 		results.property("mode", what).property("target", targetName).property("score", score).property("steps", Integer.toString(steps))

@@ -30,12 +30,9 @@ import java.util.List;
 	description = "Does the map point at the right structure? Compares the map with a ground-truth mask (a mask file, else the " +
 		"selection, else all ROIs of the ROI Manager together): pointing game, relevance mass accuracy, relevance rank accuracy and " +
 		"the share of the attribution inside. Over a folder with masks/: Compare Methods with metrics=localization.")
-public class LocalizationCommand extends EvaluationCommand {
+public class LocalizationCommand extends ImageEvaluationCommand {
 
 	public static final String TABLE_TITLE = "Explain-IJ localization";
-
-	@Parameter(label = "Image", description = "the image whose explanation is tested (the active image)")
-	protected ImagePlus image;
 
 	@Parameter(label = "Target class", description = Options.TARGET_DESCRIPTION)
 	protected String target = Options.TARGET_PREDICTED;
@@ -48,11 +45,6 @@ public class LocalizationCommand extends EvaluationCommand {
 		description = "A mask of the image's size (non-zero = the structure the model should look at), --mask on the command line. " +
 			"Leave empty to use the image's selection, or else every ROI of the ROI Manager together.")
 	protected File mask;
-
-	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
 
 	@Override
 	protected AnalysisResults analyse(final Network network) {
@@ -85,11 +77,7 @@ public class LocalizationCommand extends EvaluationCommand {
 		for (final String c : Localization.METRICS) table.setDecimalPlaces(table.getColumnIndex(c), -8);
 		int inside = 0;
 		for (final boolean b : truth) if (b) inside++;
-		final ImagePlus out = new ImagePlus("Maps against " + where[0] + " (" + source.getTitle() + ")", maps);
-		out.setProperty("Info", "Explain-IJ localization\nground truth: " + where[0] + "\nsource: " + source.getTitle());
-		out.setProp("method", "localization");
-		out.setProp("source", source.getTitle());
-		out.resetDisplayRange();
+		final ImagePlus out = resultImage("Maps against " + where[0], maps, "localization", "ground truth: " + where[0], source);
 		return results.image("maps", out).table(TABLE_TITLE, table).property("ground_truth", where[0]).property("target", targetName)
 			.property("mask_fraction", DeletionCommand.format(inside / (double) truth.length));
 	}
