@@ -149,7 +149,8 @@ public class CompareCommand extends EvaluationCommand {
 		final List<String> curveColumns = new ArrayList<>(), locColumns = new ArrayList<>();
 		for (final String c : report.columns()) (c.endsWith("_auc") ? curveColumns : locColumns).add(c);
 		if (!curveColumns.isEmpty()) results.plot("faithfulness", plot("Deletion / insertion AUC per method (95% interval)", report, curveColumns, "AUC (score units)", seed));
-		if (!locColumns.isEmpty()) results.plot("localization", plot("Localization and class sensitivity per method (95% interval)", report, locColumns, "value", seed));
+		if (!locColumns.isEmpty()) results.plot("localization", plot((wanted.contains(METRIC_LOCALIZATION) ? "Localization" + (wanted.contains(METRIC_CLASS) ? " and class sensitivity" : "")
+			: "Class sensitivity") + " per method (95% interval)", report, locColumns, "value", seed));
 		return results.property("images", Integer.toString(report.images())).property("methods", String.join(",", report.methods()));
 	}
 
@@ -166,7 +167,8 @@ public class CompareCommand extends EvaluationCommand {
 		final long seed)
 	{
 		final List<String> methods = report.methods();
-		final Plot plot = new Plot(title, "method (" + String.join(", ", methods) + ")", yLabel);
+		// labels in braces are ImageJ's category axis: the names stand at x = 0, 1, 2, ...
+		final Plot plot = new Plot(title, "{" + String.join(",", methods) + "}", yLabel);
 		double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
 		final StringBuilder legend = new StringBuilder();
 		for (int c = 0; c < columns.size(); c++) {
@@ -175,7 +177,7 @@ public class CompareCommand extends EvaluationCommand {
 			plot.setLineWidth(2);
 			for (int m = 0; m < methods.size(); m++) {
 				final Statistics.Interval iv = report.interval(methods.get(m), columns.get(c), seed);
-				x[m] = m + 1 + (c - (columns.size() - 1) / 2.0) * 0.12;
+				x[m] = m + (c - (columns.size() - 1) / 2.0) * 0.12;
 				y[m] = iv.mean;
 				if (iv.n > 0) {
 					lo = Math.min(lo, iv.low);
@@ -190,7 +192,7 @@ public class CompareCommand extends EvaluationCommand {
 			legend.append(columns.get(c)).append('\n');
 		}
 		if (!(hi > lo)) { lo = Double.isFinite(lo) ? lo - 1 : 0; hi = lo + 2; }
-		plot.setLimits(0.5, methods.size() + 0.5, lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo));
+		plot.setLimits(-0.5, methods.size() - 0.5, lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo));
 		plot.setColor(Color.BLACK);
 		plot.addLegend(legend.toString().trim());
 		return plot;

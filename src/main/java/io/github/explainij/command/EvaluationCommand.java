@@ -110,12 +110,17 @@ public abstract class EvaluationCommand extends AnalysisCommand {
 		return out;
 	}
 
-	/** The question asked about one image: its target class, this command's score, the whole image. */
+	/** The question asked about one image: its target class, this command's score, its {@link #region}. */
 	protected ExplainRequest request(final Network network, final float[][] planes, final int width, final int height,
 		final String target, final Progress progress)
 	{
 		return new ExplainRequest(network, ImagePlusAdapter.fromPlanes(planes, width, height), TargetSpec.parse(target),
-			ScoreKind.parse(score), Region.whole(Region.Reduce.MEAN), progress);
+			ScoreKind.parse(score), region(width, height), progress);
+	}
+
+	/** Where a segmentation model's dense output is read: the whole image (mean) unless a command says otherwise. */
+	protected Region region(final int width, final int height) {
+		return Region.whole(Region.Reduce.MEAN);
 	}
 
 	/**

@@ -129,6 +129,28 @@ class EvaluateMapsCommandsTest extends CommandTestContext {
 		for (int i = 0; i < diff.length; i += 31) assertEquals(a[i] - b[i], diff[i], 0);
 	}
 
+	/**
+	 * A segmentation model's class score read over a region mask (fixtures/region: the mean mitotic logit
+	 * of cells-unet over an unseen cell is 6.30673695): the curves start (deletion) and end (insertion)
+	 * there; a classifier refuses a region.
+	 */
+	@Test
+	void aSegmentationModelIsScoredOverTheRegionMask() throws Exception {
+		final JsonObject ref = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(TestData.repo()
+			.resolve("src/test/resources/fixtures/region/gradcam_unseen_cell_mitotic_mean_logit.json"))).getAsJsonObject();
+		final ImagePlus image = ij.IJ.openImage(TestData.repo().resolve(ref.get("image").getAsString()).toString());
+		final String region = TestData.repo().resolve(ref.get("region").getAsString()).toString();
+		final double expected = ref.get("score_value").getAsDouble();
+		for (final String mode : new String[] { "deletion", "insertion" }) {
+			final AnalysisResults r = results(run("deletion", image, TestData.model("cells-unet"), Map.of("region_mask", region, "target", "2",
+				"steps", "2", "repeats", "1", "mode", mode)));
+			assertEquals("mitotic", r.properties().get("target"));
+			assertEquals(expected, r.table().getValue("score", mode.equals("deletion") ? 0 : 2), 1e-4 * expected, mode);
+		}
+		assertTrue(refusal(run("localization", TestData.openSample("cells", "mitotic_000"), TestData.model("cells-gap"),
+			Map.of("region_mask", region, "mask", region))).startsWith("the model returns one score per class [B, K], not a map"));
+	}
+
 	@Test
 	void badInputIsOneLine() {
 		final ImagePlus image = TestData.openSample("cells", "mitotic_000");
