@@ -37,7 +37,7 @@ public class CompareCommand extends EvaluationCommand {
 	public static final String TABLE_TITLE = "Explain-IJ comparison";
 	public static final String TARGET_LABEL = "label";
 	public static final String METRIC_DELETION = "deletion", METRIC_INSERTION = "insertion", METRIC_LOCALIZATION = "localization",
-		METRIC_CLASS = "class-sensitivity";
+		METRIC_CLASS = "class-sensitivity", METRIC_SANITY = "sanity-check";
 
 	@Parameter(label = "Folder of images", style = FileWidget.DIRECTORY_STYLE, description = Options.INPUT_DIR_DESCRIPTION)
 	protected File input_dir;
@@ -51,8 +51,9 @@ public class CompareCommand extends EvaluationCommand {
 	protected String target = Options.TARGET_PREDICTED;
 
 	@Parameter(label = "Metrics", description = "Comma-separated: deletion, insertion, localization (needs masks/ beside images/), " +
-		"class-sensitivity. Localization alone gives the localization of a folder.")
-	protected String metrics = "deletion,insertion,localization,class-sensitivity";
+		"class-sensitivity, sanity-check (the map after the whole model was randomized; slower: one run per stage with weights). " +
+		"Localization alone gives the localization of a folder.")
+	protected String metrics = "deletion,insertion,localization,class-sensitivity,sanity-check";
 
 	@Parameter(label = "Steps (deletion, insertion)", min = "1", description = "Steps of the deletion and insertion curves (one model pass each).")
 	protected int steps = 10;
@@ -65,7 +66,7 @@ public class CompareCommand extends EvaluationCommand {
 		"(0: all). A few dozen give usable intervals.")
 	protected int max_images = 0;
 
-	@Parameter(label = "Random seed", description = "Seeds the random baseline's maps and the bootstrap intervals.")
+	@Parameter(label = "Random seed", description = "Seeds the random baseline's maps, the bootstrap intervals and the sanity check's random weights.")
 	protected long seed = 0;
 
 	@Override
@@ -91,8 +92,12 @@ public class CompareCommand extends EvaluationCommand {
 					list.add(ImageMetric.localization());
 					break;
 				case METRIC_CLASS: list.add(ImageMetric.classSensitivity()); break;
+				case METRIC_SANITY:
+					network.requireStages("the sanity-check metric");
+					list.add(ImageMetric.randomization(network.file(), network.device(), seed));
+					break;
 				default:
-					throw new ExplainException("metrics are deletion, insertion, localization and class-sensitivity, not '" + m + "'");
+					throw new ExplainException("metrics are deletion, insertion, localization, class-sensitivity and sanity-check, not '" + m + "'");
 			}
 		}
 		if (list.isEmpty()) throw new ExplainException("no metric chosen: give metrics, e.g. deletion,localization");
@@ -149,8 +154,15 @@ public class CompareCommand extends EvaluationCommand {
 		final List<String> curveColumns = new ArrayList<>(), locColumns = new ArrayList<>();
 		for (final String c : report.columns()) (c.endsWith("_auc") ? curveColumns : locColumns).add(c);
 		if (!curveColumns.isEmpty()) results.plot("faithfulness", plot("Deletion / insertion AUC per method (95% interval)", report, curveColumns, "AUC (score units)", seed));
-		if (!locColumns.isEmpty()) results.plot("localization", plot((wanted.contains(METRIC_LOCALIZATION) ? "Localization" + (wanted.contains(METRIC_CLASS) ? " and class sensitivity" : "")
-			: "Class sensitivity") + " per method (95% interval)", report, locColumns, "value", seed));
+		if (!locColumns.isEmpty()) {
+			final List<String> what = new ArrayList<>();
+			if (wanted.contains(METRIC_LOCALIZATION)) what.add("localization");
+			if (wanted.contains(METRIC_CLASS)) what.add("class sensitivity");
+			if (wanted.contains(METRIC_SANITY)) what.add("randomization");
+			final String named = String.join(", ", what);
+			results.plot("localization", plot(Character.toUpperCase(named.charAt(0)) + named.substring(1) + " per method (95% interval)", report,
+				locColumns, "value", seed));
+		}
 		return results.property("images", Integer.toString(report.images())).property("methods", String.join(",", report.methods()));
 	}
 

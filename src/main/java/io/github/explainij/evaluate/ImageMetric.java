@@ -130,4 +130,41 @@ public interface ImageMetric {
 			}
 		};
 	}
+
+	/**
+	 * The randomization sanity check (Adebayo et al.) of the method on this image: Spearman and SSIM (of
+	 * absolute values) between the map and the map after every stage of a private copy of the model was
+	 * re-initialized, from the top ({@link SanityCheck}). NaN for the random baseline, which has no model.
+	 *
+	 * @param model the model file: each measurement loads its own private copy (the file is only read)
+	 */
+	static ImageMetric randomization(final java.nio.file.Path model, final ai.djl.Device device, final long seed) {
+		return new ImageMetric() {
+
+			@Override
+			public List<String> columns() {
+				return List.of("randomized_spearman", "randomized_ssim");
+			}
+
+			@Override
+			public double[] measure(final Input in) {
+				if (in.method == null) return new double[] { Double.NaN, Double.NaN };
+				try (io.github.explainij.model.Network copy = io.github.explainij.model.Network.loadPrivate(model, device)) {
+					final SanityCheck check = SanityCheck.run(copy, in.method, in.request.image(),
+						io.github.explainij.target.TargetSpec.index(in.request.targetClass()), in.request.score(), seed,
+						io.github.explainij.method.Progress.NONE);
+					final SanityCheck.Step last = check.steps().get(check.steps().size() - 1);
+					return new double[] { last.spearmanAbs, last.ssimAbs };
+				}
+			}
+
+			@Override
+			public String meaning() {
+				return "Randomization check (Adebayo et al.): the rank correlation (Spearman) and structural similarity (SSIM) of the " +
+					"absolute map with the same method's map after every weight of the model was replaced by random values, stage by " +
+					"stage from the top. Lower is better: a map that stays similar does not depend on what the model learned (the " +
+					"sanity-check command shows every stage). The random baseline has no model and gets no value.";
+			}
+		};
+	}
 }

@@ -82,6 +82,8 @@ class CompareCommandTest extends CommandTestContext {
 			Map.of("mask", TestData.repo().resolve("sample-data/cells/masks/apoptotic_000.tif").toString())));
 		final AnalysisResults cls = results(run("class-sensitivity", TestData.openSample("cells", "apoptotic_000"), TestData.model("cells-gap"),
 			Map.of()));
+		final ResultsTable sanity = results(run("sanity-check", TestData.openSample("cells", "apoptotic_000"), TestData.model("cells-gap"),
+			Map.of("seed", "0"))).table();
 		assertEquals(Double.parseDouble(del.properties().get("auc_saliency")), t.getValue("deletion_auc_mean", 0), 1e-5);
 		assertEquals(Double.parseDouble(ins.properties().get("auc_saliency")), t.getValue("insertion_auc_mean", 0), 1e-5);
 		for (final String m : new String[] { "pointing_game", "mass_accuracy", "rank_accuracy", "share_inside" }) {
@@ -89,6 +91,10 @@ class CompareCommandTest extends CommandTestContext {
 		}
 		assertEquals(Double.parseDouble(cls.properties().get("spearman")), t.getValue("class_spearman_mean", 0), 1e-5);
 		assertEquals(Double.parseDouble(cls.properties().get("pearson")), t.getValue("class_pearson_mean", 0), 1e-5);
+		// the randomization metric is the sanity check's last step (every stage randomized), with the same seed
+		assertEquals(sanity.getValue("spearman_abs", sanity.size() - 1), t.getValue("randomized_spearman_mean", 0), 1e-6);
+		assertEquals(sanity.getValue("ssim_abs", sanity.size() - 1), t.getValue("randomized_ssim_mean", 0), 1e-6);
+		assertTrue(Double.isNaN(t.getValue("randomized_spearman_mean", 1)), "the random baseline has no model to randomize");
 		assertEquals(t.getValue("deletion_auc_mean", 0), t.getValue("deletion_auc_low", 0), 1e-12, "one value: the interval is that value");
 
 		final String md = r.texts().get("report").content;
@@ -97,7 +103,7 @@ class CompareCommandTest extends CommandTestContext {
 		assertTrue(md.contains("- **model**: cells-gap.pt"), md);
 		assertTrue(md.contains("1 of 48 images"), md);
 		assertTrue(md.contains("| method | deletion_auc | insertion_auc | pointing_game | mass_accuracy | rank_accuracy | share_inside | " +
-			"class_spearman | class_pearson |"), md);
+			"class_spearman | class_pearson | randomized_spearman | randomized_ssim |"), md);
 		assertTrue(md.contains("| saliency | "), md);
 		assertTrue(md.contains("| random | "), md);
 		assertTrue(md.contains("Deletion AUC: the area under the target score"), md);
@@ -108,7 +114,7 @@ class CompareCommandTest extends CommandTestContext {
 	void badInputIsOneLine() {
 		final Path gap = TestData.model("cells-gap");
 		final String cells = TestData.repo().resolve("sample-data/cells").toString();
-		assertEquals("metrics are deletion, insertion, localization and class-sensitivity, not 'roar'",
+		assertEquals("metrics are deletion, insertion, localization, class-sensitivity and sanity-check, not 'roar'",
 			refusal(run("compare", null, gap, Map.of("input_dir", cells, "metrics", "deletion,roar"))));
 		assertTrue(refusal(run("compare", null, gap, Map.of("input_dir", TestData.repo().resolve("sample-data/stains/images").toString(),
 			"metrics", "localization"))).startsWith("localization needs a mask for every image"));
