@@ -3,6 +3,7 @@ package io.github.explainij.cli;
 import ij.ImagePlus;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.command.EvaluationCommand;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 
@@ -88,9 +89,6 @@ public final class CommandRunner {
 		return module;
 	}
 
-	/** The input of an evaluation that holds its attribution method's own parameters ("layer=relu3 steps=16"). */
-	static final String METHOD_PARAMETERS = "method_parameters";
-
 	/**
 	 * {@code --param method.layer=relu3} (the issue's and Captum users' spelling) joins {@code method_parameters}
 	 * of a command that takes an attribution method by name.
@@ -99,14 +97,14 @@ public final class CommandRunner {
 		final Map<String, String> out = new LinkedHashMap<>();
 		final StringBuilder joined = new StringBuilder();
 		for (final Map.Entry<String, String> p : params.entrySet()) {
-			if (p.getKey().startsWith("method.") && info.getInput(METHOD_PARAMETERS) != null) {
+			if (p.getKey().startsWith("method.") && info.getInput(EvaluationCommand.METHOD_PARAMETERS) != null) {
 				joined.append(joined.length() == 0 ? "" : " ").append(p.getKey().substring("method.".length())).append('=').append(p.getValue());
 			}
 			else {
 				out.put(p.getKey(), p.getValue());
 			}
 		}
-		if (joined.length() > 0) out.merge(METHOD_PARAMETERS, joined.toString(), (a, b) -> a + " " + b);
+		if (joined.length() > 0) out.merge(EvaluationCommand.METHOD_PARAMETERS, joined.toString(), (a, b) -> a + " " + b);
 		return out;
 	}
 

@@ -75,15 +75,28 @@ public abstract class EvaluationCommand extends AnalysisCommand {
 	 * @param image the image explained (for parameters in calibrated units), or null
 	 */
 	protected List<NamedMethod> chosenMethods(final String list, final ImagePlus image) {
+		return methods(context(), list == null || list.isBlank() ? method : list, method_parameters, image);
+	}
+
+	/**
+	 * The methods of a comma-separated list, each with its parameters from {@code parameters}
+	 * ("key=value" for every listed method that has the key, "name.key=value" for one), for every command
+	 * that takes several attribution methods by name (compare, deletion, ROAR).
+	 *
+	 * @param image the image explained (for parameters in calibrated units), or null
+	 */
+	public static List<NamedMethod> methods(final org.scijava.Context context, final String list, final String parameters,
+		final ImagePlus image)
+	{
 		final List<String> names = new ArrayList<>();
-		for (final String n : (list == null || list.isBlank() ? method : list).split(",")) {
+		for (final String n : (list == null ? "" : list).split(",")) {
 			if (!n.isBlank() && !names.contains(n.trim())) names.add(n.trim());
 		}
 		if (names.isEmpty()) throw new ExplainException("no attribution method given: name one, e.g. method=saliency");
-		final Map<String, String> all = ExplainCommands.parseParameters(method_parameters, METHOD_PARAMETERS);
+		final Map<String, String> all = ExplainCommands.parseParameters(parameters, METHOD_PARAMETERS);
 		final Map<String, Map<String, String>> byMethod = new LinkedHashMap<>();
 		for (final String n : names) byMethod.put(n, new LinkedHashMap<>());
-		final CommandService commands = context().service(CommandService.class);
+		final CommandService commands = context.service(CommandService.class);
 		for (final Map.Entry<String, String> p : all.entrySet()) {
 			final String key = p.getKey();
 			final int dot = key.lastIndexOf('.');
@@ -106,7 +119,7 @@ public abstract class EvaluationCommand extends AnalysisCommand {
 			if (!used) throw new ExplainException("method parameter '" + key + "' belongs to none of the methods " + names);
 		}
 		final List<NamedMethod> out = new ArrayList<>();
-		for (final String n : names) out.add(new NamedMethod(n, ExplainCommands.method(context(), n, byMethod.get(n), image)));
+		for (final String n : names) out.add(new NamedMethod(n, ExplainCommands.method(context, n, byMethod.get(n), image)));
 		return out;
 	}
 

@@ -35,12 +35,6 @@ public final class Options {
 		return cam;
 	}
 
-	/** The attribution method an evaluation runs, by its command name; its own parameters in {@code method_parameters}. */
-	public static final String EVAL_METHOD_DESCRIPTION = "The attribution method to evaluate, by its command-line name (saliency, " +
-		"integrated-gradients, grad-cam, guided-backprop, occlusion, ...).";
-	public static final String EVAL_METHOD_PARAMETERS_DESCRIPTION = "The method's own parameters as key=value pairs (e.g. layer=relu3 " +
-		"steps=16); empty for its defaults. On the command line also --param method.layer=relu3.";
-
 	/** A mask image (ground truth); {@code --mask} on the command line. */
 	public static final String MASK = "mask";
 

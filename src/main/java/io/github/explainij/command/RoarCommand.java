@@ -46,9 +46,14 @@ public class RoarCommand extends AnalysisCommand {
 		" Every 4th image is held out for testing.")
 	protected File input_dir;
 
-	@Parameter(label = "Methods", description = "The attribution methods to compare, separated by ';', each with its own parameters: " +
-		"e.g. 'saliency; grad-cam layer=relu3; integrated-gradients steps=16'. Random removal is always added.")
+	@Parameter(label = "Methods", description = "The attribution methods to compare, by their command-line names separated by commas " +
+		"(e.g. saliency,grad-cam,integrated-gradients). Random removal is always added.")
 	protected String methods = "saliency";
+
+	@Parameter(label = "Method parameters", required = false, description = "The methods' own parameters as key=value pairs; with " +
+		"several methods a parameter may name its method: 'grad-cam.layer=relu3 integrated-gradients.steps=16'. On the command line " +
+		"also --param method.grad-cam.layer=relu3.")
+	protected String method_parameters = "";
 
 	@Parameter(label = "Fractions removed", description = "The fractions of pixels removed, separated by commas (between 0 and 1).")
 	protected String fractions = "0.1,0.3,0.5,0.7,0.9";
@@ -218,17 +223,10 @@ public class RoarCommand extends AnalysisCommand {
 		return out.stream().mapToDouble(Double::doubleValue).toArray();
 	}
 
-	/** "saliency; grad-cam layer=relu3" as methods by their label (name and parameters). */
-	private Map<String, AttributionMethod> methods(final String text) {
+	/** The methods of {@link #methods} with {@link #method_parameters}, by name. */
+	private Map<String, AttributionMethod> methods(final String list) {
 		final Map<String, AttributionMethod> out = new LinkedHashMap<>();
-		for (final String entry : text.split(";")) {
-			final String e = entry.trim();
-			if (e.isEmpty()) continue;
-			final String[] parts = e.split("\\s+", 2);
-			out.put(e, ExplainCommands.method(getContext(), parts[0], ExplainCommands.parseParameters(parts.length > 1 ? parts[1] : "",
-				"the parameters of " + parts[0]), null));
-		}
-		if (out.isEmpty()) throw new ExplainException("methods is empty: give at least one attribution method, e.g. saliency");
+		for (final EvaluationCommand.NamedMethod m : EvaluationCommand.methods(getContext(), list, method_parameters, null)) out.put(m.name, m.method);
 		return out;
 	}
 }

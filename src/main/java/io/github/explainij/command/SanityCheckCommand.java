@@ -30,16 +30,10 @@ import java.util.Arrays;
 	description = "Does the explanation depend on what the model learned? The weights are replaced by random ones stage by stage from " +
 		"the top, and the method's map is compared with the original after each stage (rank correlation and SSIM). A map that stays " +
 		"the same explains the image, not the model (Adebayo et al. 2018).")
-public class SanityCheckCommand extends AnalysisCommand {
+public class SanityCheckCommand extends EvaluationCommand {
 
 	@Parameter(label = "Image", description = "the image whose explanations are compared (the active image)")
 	protected ImagePlus image;
-
-	@Parameter(label = "Method", description = Options.EVAL_METHOD_DESCRIPTION)
-	protected String method = "saliency";
-
-	@Parameter(label = "Method parameters", required = false, description = Options.EVAL_METHOD_PARAMETERS_DESCRIPTION)
-	protected String method_parameters = "";
 
 	@Parameter(label = "Target class", description = Options.TARGET_DESCRIPTION)
 	protected String target = Options.TARGET_PREDICTED;
@@ -58,11 +52,10 @@ public class SanityCheckCommand extends AnalysisCommand {
 		final ImagePlus source = sourceImage(image);
 		SanityCheck.requireSize(source.getWidth(), source.getHeight());
 		network.requireStages("the sanity check");
-		final AttributionMethod m = ExplainCommands.method(getContext(), method, ExplainCommands.parseParameters(method_parameters,
-			"method_parameters"), source);
+		final AttributionMethod m = chosenMethod(source).method;
 		final SanityCheck check;
 		try (Network copy = Network.loadPrivate(network.file(), network.device())) {
-			check = SanityCheck.run(copy, m, ImagePlusAdapter.currentPlanes(source), TargetSpec.parse(target), ScoreKind.LOGIT, seed, progress());
+			check = SanityCheck.run(copy, m, ImagePlusAdapter.currentPlanes(source), TargetSpec.parse(target), ScoreKind.parse(score), seed, progress());
 		}
 		final int w = check.width(), h = check.height(), n = w * h;
 		final ImageStack stack = new ImageStack(w, h);
