@@ -1,6 +1,5 @@
 package io.github.explainij.evaluate;
 
-import java.util.Arrays;
 
 /**
  * How alike two attribution maps are: Spearman's rank correlation (as {@code scipy.stats.spearmanr}: the
@@ -19,47 +18,14 @@ public final class MapSimilarity {
 	private MapSimilarity() {}
 
 	/**
-	 * Spearman's rank correlation of two equally long arrays.
+	 * Spearman's rank correlation of two equally long maps ({@link Statistics#spearman}: ties share their
+	 * average rank).
 	 *
-	 * @return NaN when either array is constant (as scipy)
+	 * @return NaN when either map is constant (as scipy)
 	 */
 	public static double spearman(final float[] a, final float[] b) {
 		if (a.length != b.length) throw new IllegalArgumentException(a.length + " values against " + b.length);
-		return pearson(ranks(a), ranks(b));
-	}
-
-	/** Ranks 1..n, ties given their average rank. */
-	static double[] ranks(final float[] v) {
-		final Integer[] order = new Integer[v.length];
-		for (int i = 0; i < v.length; i++) order[i] = i;
-		Arrays.sort(order, (i, j) -> Float.compare(v[i], v[j]));
-		final double[] r = new double[v.length];
-		for (int i = 0; i < v.length;) {
-			int j = i;
-			while (j + 1 < v.length && v[order[j + 1]] == v[order[i]]) j++;
-			final double average = (i + j) / 2.0 + 1;
-			for (int k = i; k <= j; k++) r[order[k]] = average;
-			i = j + 1;
-		}
-		return r;
-	}
-
-	private static double pearson(final double[] x, final double[] y) {
-		double mx = 0, my = 0;
-		for (int i = 0; i < x.length; i++) {
-			mx += x[i];
-			my += y[i];
-		}
-		mx /= x.length;
-		my /= y.length;
-		double sxy = 0, sxx = 0, syy = 0;
-		for (int i = 0; i < x.length; i++) {
-			sxy += (x[i] - mx) * (y[i] - my);
-			sxx += (x[i] - mx) * (x[i] - mx);
-			syy += (y[i] - my) * (y[i] - my);
-		}
-		if (sxx == 0 || syy == 0) return Double.NaN;
-		return sxy / Math.sqrt(sxx * syy);
+		return Statistics.spearman(Statistics.toDouble(a), Statistics.toDouble(b));
 	}
 
 	/**
