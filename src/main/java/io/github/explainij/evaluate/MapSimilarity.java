@@ -1,6 +1,5 @@
 package io.github.explainij.evaluate;
 
-
 /**
  * How alike two attribution maps are: Spearman's rank correlation (as {@code scipy.stats.spearmanr}: the
  * Pearson correlation of the ranks, ties given their average rank) and the structural similarity SSIM
