@@ -1,8 +1,6 @@
 package io.github.explainij.command;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.measure.ResultsTable;
@@ -22,7 +20,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.command.CommandModule;
 import org.scijava.module.Module;
 
 /**
@@ -36,15 +33,9 @@ class AuditCommandsTest extends CommandTestContext {
 	@TempDir
 	Path tmp;
 
-	/** Runs an evaluation command by its command-line name (runCommand finds attribution commands only). */
+	/** Runs an evaluation command that takes a folder, not an image. */
 	private static Module run(final String name, final Path model, final Map<String, String> params) {
-		return new io.github.explainij.cli.CommandRunner(context).run(ExplainCommands.commandByName(context.service(
-			org.scijava.command.CommandService.class), name), null, model.toFile(), params);
-	}
-
-	private static AnalysisResults results(final Module m) {
-		assertNull(ExplainCommands.cancelReason(m));
-		return ((AnalysisCommand) ((CommandModule) m).getCommand()).results();
+		return runCommand(name, null, model, params);
 	}
 
 	@Test

@@ -1,8 +1,5 @@
 package io.github.explainij.command;
 
-import static io.github.explainij.command.EvaluateMapsCommandsTest.refusal;
-import static io.github.explainij.command.EvaluateMapsCommandsTest.results;
-import static io.github.explainij.command.EvaluateMapsCommandsTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -2,7 +2,6 @@ package io.github.explainij.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -14,7 +13,6 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.CommandRunner;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +20,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 
 /**
@@ -46,16 +42,7 @@ class DissectCommandsTest extends CommandTestContext {
 		assertEquals(expected, actual, 1e-4 * Math.abs(expected) + 1e-9, what);
 	}
 
-	/** Runs an inside-the-network command (CommandTestContext's runCommand finds attribution commands only). */
-	private static Module run(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
-		return new CommandRunner(context).run(ExplainCommands.commandByName(context.service(CommandService.class), name), image, model.toFile(),
-			params);
-	}
 
-	private static AnalysisResults results(final Module m) {
-		assertNull(ExplainCommands.cancelReason(m), "the run failed");
-		return ((AnalysisCommand) ((CommandModule) m).getCommand()).results();
-	}
 
 	@Test
 	void dissectTableEqualsTheNumpyReference() throws Exception {

@@ -1,8 +1,6 @@
 package io.github.explainij.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -12,7 +10,6 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.CommandRunner;
 import io.github.explainij.evaluate.MapsFixture;
 
 import java.nio.file.Path;
@@ -20,9 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
-import org.scijava.module.Module;
 
 /**
  * The commands deletion, localization and class-sensitivity on the shipped models: their numbers against
@@ -32,22 +26,8 @@ import org.scijava.module.Module;
  */
 class EvaluateMapsCommandsTest extends CommandTestContext {
 
-	static Module run(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
-		return new CommandRunner(context).run(ExplainCommands.commandByName(context.service(CommandService.class), name), image,
-			model.toFile(), params);
-	}
 
-	static AnalysisResults results(final Module module) {
-		assertNull(ExplainCommands.cancelReason(module), "cancelled: " + ExplainCommands.cancelReason(module));
-		return ((AnalysisCommand) ((CommandModule) module).getCommand()).results();
-	}
 
-	static String refusal(final Module module) {
-		final String why = ExplainCommands.cancelReason(module);
-		assertNotNull(why, "expected a refusal");
-		assertNull(((AnalysisCommand) ((CommandModule) module).getCommand()).unexpectedFailure(), why);
-		return why;
-	}
 
 	private static double prop(final AnalysisResults r, final String key) {
 		assertTrue(r.properties().containsKey(key), key + " in " + r.properties());

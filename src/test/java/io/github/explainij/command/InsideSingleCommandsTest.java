@@ -1,11 +1,9 @@
 package io.github.explainij.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
@@ -29,19 +27,6 @@ import org.scijava.module.Module;
  */
 class InsideSingleCommandsTest extends CommandTestContext {
 
-	/** Runs an inside-the-network command by its CLI name, as Fiji would (services injected). */
-	private static Module runInside(final String name, final ImagePlus image, final java.nio.file.Path model, final Map<String, String> params) {
-		return new io.github.explainij.cli.CommandRunner(context).run(
-			ExplainCommands.commandByName(context.service(org.scijava.command.CommandService.class), name), image, model.toFile(), params);
-	}
-
-	private static AnalysisResults results(final Module m) {
-		final AnalysisCommand c = (AnalysisCommand) m.getDelegateObject();
-		assertNull(c.getCancelReason(), () -> "failed: " + c.getCancelReason());
-		assertNotNull(c.results());
-		return c.results();
-	}
-
 	private static String failure(final Module m) {
 		return ((AnalysisCommand) m.getDelegateObject()).getCancelReason();
 	}
@@ -49,7 +34,7 @@ class InsideSingleCommandsTest extends CommandTestContext {
 	@Test
 	void featureMapsSlicesTableAndMontage() {
 		final ImagePlus image = TestData.openSample("cells-shortcut", "mitotic_004");
-		final AnalysisResults r = results(runInside("feature-maps", image, TestData.model("cells-bn"), Map.of("layer", "relu2", "montage", "true")));
+		final AnalysisResults r = results(runCommand("feature-maps", image, TestData.model("cells-bn"), Map.of("layer", "relu2", "montage", "true")));
 		final ImagePlus maps = r.main();
 		assertEquals(16, maps.getStackSize());
 		assertEquals(32, maps.getWidth());
@@ -70,7 +55,7 @@ class InsideSingleCommandsTest extends CommandTestContext {
 
 	@Test
 	void filtersStackLabelsAndStatistics() {
-		final AnalysisResults r = results(runInside("filters", null, TestData.testModel("tiny-rgb"), Map.of("layer", "conv1")));
+		final AnalysisResults r = results(runCommand("filters", null, TestData.testModel("tiny-rgb"), Map.of("layer", "conv1")));
 		final ImagePlus stack = r.main();
 		assertEquals(12, stack.getStackSize()); // 4 out x 3 in
 		assertEquals("conv1 out 3 in 0", stack.getStack().getSliceLabel(3 * 3 + 0 + 1));
@@ -81,15 +66,15 @@ class InsideSingleCommandsTest extends CommandTestContext {
 		assertEquals(f.bias(1), r.table().getValue("bias", 1), 1e-12);
 		assertEquals(ImagePlus.COLOR_RGB, r.images().get("montage").getType());
 		// conv2 is not the first convolution: no montage
-		assertNull(results(runInside("filters", null, TestData.testModel("tiny-rgb"), Map.of("layer", "conv2"))).images().get("montage"));
+		assertNull(results(runCommand("filters", null, TestData.testModel("tiny-rgb"), Map.of("layer", "conv2"))).images().get("montage"));
 		assertEquals("the stage 'relu1' is not a convolution (its kind is relu): filters shows the weights of a convolutional stage; " +
-			"choose one of [conv1, conv2]", failure(runInside("filters", null, TestData.testModel("tiny-rgb"), Map.of("layer", "relu1"))));
+			"choose one of [conv1, conv2]", failure(runCommand("filters", null, TestData.testModel("tiny-rgb"), Map.of("layer", "relu1"))));
 	}
 
 	@Test
 	void receptiveFieldIsARoiOnACopyAndATableRow() {
 		final ImagePlus image = TestData.openSample("cells-shortcut", "interphase_005");
-		final AnalysisResults r = results(runInside("receptive-field", image, TestData.model("cells-gap"),
+		final AnalysisResults r = results(runCommand("receptive-field", image, TestData.model("cells-gap"),
 			Map.of("layer", "conv2", "x", "11", "y", "14")));
 		final Roi roi = r.main().getRoi();
 		assertEquals(new Rectangle(19, 25, 8, 8), roi.getBounds());
@@ -100,13 +85,13 @@ class InsideSingleCommandsTest extends CommandTestContext {
 		assertEquals(8, (int) t.getValue("width", 0));
 		assertEquals("analytic", t.getStringValue("found_by", 0));
 		assertEquals("y must be 0 .. 31 on the grid of stage 'conv2' (32 positions), not 40",
-			failure(runInside("receptive-field", image, TestData.model("cells-gap"), Map.of("layer", "conv2", "x", "1", "y", "40"))));
+			failure(runCommand("receptive-field", image, TestData.model("cells-gap"), Map.of("layer", "conv2", "x", "1", "y", "40"))));
 	}
 
 	@Test
 	void deconvnetUnitMapAndRow() {
 		final ImagePlus image = TestData.openSample("cells-shortcut", "foci_002");
-		final AnalysisResults r = results(runInside("deconvnet-unit", image, TestData.model("cells-gap"),
+		final AnalysisResults r = results(runCommand("deconvnet-unit", image, TestData.model("cells-gap"),
 			Map.of("layer", "relu2", "channel", "7", "x", "11", "y", "14")));
 		final UnitDeconvnet d = UnitDeconvnet.of(TestData.network(TestData.model("cells-gap")), ImagePlusAdapter.currentPlanes(image), "relu2", 7, 11, 14);
 		assertEquals(64, r.main().getWidth());
@@ -114,6 +99,6 @@ class InsideSingleCommandsTest extends CommandTestContext {
 		assertEquals(d.activation(), r.table().getValue("activation", 0), 1e-6);
 		assertTrue(d.activation() > 0);
 		assertEquals("the model has no stage 'relu9'; its stages are [conv1, relu1, pool1, conv2, relu2, pool2, conv3, relu3, gap, flatten, fc]",
-			failure(runInside("deconvnet-unit", image, TestData.model("cells-gap"), Map.of("layer", "relu9"))));
+			failure(runCommand("deconvnet-unit", image, TestData.model("cells-gap"), Map.of("layer", "relu9"))));
 	}
 }

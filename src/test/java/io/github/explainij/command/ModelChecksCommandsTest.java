@@ -2,11 +2,9 @@ package io.github.explainij.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -14,7 +12,6 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.CommandRunner;
 import io.github.explainij.model.Network;
 
 import java.io.IOException;
@@ -26,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
-import org.scijava.module.Module;
 
 /**
  * The model-level evaluations as commands: unit ablation against PyTorch, the sanity check's known answers
@@ -37,18 +31,12 @@ import org.scijava.module.Module;
  */
 class ModelChecksCommandsTest extends CommandTestContext {
 
-	private static AnalysisResults run(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
-		final Module module = new CommandRunner(context).run(ExplainCommands.commandByName(context.service(CommandService.class), name), image,
-			model.toFile(), params);
-		final AnalysisCommand command = (AnalysisCommand) ((CommandModule) module).getCommand();
-		assertNull(ExplainCommands.cancelReason(module), name + " was refused");
-		return command.results();
+	private static AnalysisResults analyse(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
+		return results(runCommand(name, image, model, params));
 	}
 
 	private static String refusal(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
-		final Module module = new CommandRunner(context).run(ExplainCommands.commandByName(context.service(CommandService.class), name), image,
-			model.toFile(), params);
-		return ExplainCommands.cancelReason(module);
+		return ExplainCommands.cancelReason(runCommand(name, image, model, params));
 	}
 
 	private static JsonObject fixture(final String name) throws IOException {
@@ -60,7 +48,7 @@ class ModelChecksCommandsTest extends CommandTestContext {
 	void ablationEqualsPyTorch() throws IOException {
 		final JsonObject fx = fixture("ablation.json");
 		final Path model = TestData.model("cells-gap");
-		final AnalysisResults r = run("ablation", null, model, Map.of("input_dir", TestData.repo().resolve("sample-data/cells").toString(),
+		final AnalysisResults r = analyse("ablation", null, model, Map.of("input_dir", TestData.repo().resolve("sample-data/cells").toString(),
 			"layer", "relu2", "channel", "-1"));
 		final ResultsTable t = r.table();
 		final JsonArray rows = fx.getAsJsonArray("rows");
@@ -82,7 +70,7 @@ class ModelChecksCommandsTest extends CommandTestContext {
 		}
 		assertEquals(String.valueOf(intact), r.properties().get("accuracy"));
 		// one channel only: the intact row and that channel's row
-		final AnalysisResults one = run("ablation", null, model, Map.of("input_dir", TestData.repo().resolve("sample-data/cells").toString(),
+		final AnalysisResults one = analyse("ablation", null, model, Map.of("input_dir", TestData.repo().resolve("sample-data/cells").toString(),
 			"layer", "relu2", "channel", "5"));
 		assertEquals(2, one.table().size());
 		assertEquals(rows.get(6).getAsJsonObject().get("accuracy").getAsDouble(), one.table().getValue("accuracy", 1), 1e-9);
@@ -99,7 +87,7 @@ class ModelChecksCommandsTest extends CommandTestContext {
 		final Map<String, Double> last = new LinkedHashMap<>();
 		final Map<String, double[]> steps = new LinkedHashMap<>();
 		for (final String method : List.of("saliency", "guided-backprop")) {
-			final AnalysisResults r = run("sanity-check", image, model, Map.of("method", method, "seed", "3"));
+			final AnalysisResults r = analyse("sanity-check", image, model, Map.of("method", method, "seed", "3"));
 			final ResultsTable t = r.table();
 			assertEquals(4, t.size(), "cells-gap has 4 stages with weights: fc, conv3, conv2, conv1");
 			assertEquals("fc", t.getStringValue("randomized", 0));
@@ -125,7 +113,7 @@ class ModelChecksCommandsTest extends CommandTestContext {
 		assertEquals(0.0, last.get("guided-backprop passes"), "guided backpropagation fails: its map stays similar (SSIM)");
 		assertEquals(before, Network.sha256(model), "the model file is unchanged");
 		// the same seed gives the same numbers
-		final ResultsTable again = run("sanity-check", image, model, Map.of("method", "saliency", "seed", "3")).table();
+		final ResultsTable again = analyse("sanity-check", image, model, Map.of("method", "saliency", "seed", "3")).table();
 		assertEquals(last.get("saliency"), again.getValue("spearman_abs", 3), 0);
 	}
 
@@ -134,7 +122,7 @@ class ModelChecksCommandsTest extends CommandTestContext {
 		final Path model = TestData.testModel("constant-output");
 		final ImagePlus image = TestData.openSample("cells", "mitotic_000");
 		for (final String method : List.of("saliency", "gradient-x-input", "integrated-gradients", "smoothgrad", "grad-cam", "occlusion")) {
-			final AnalysisResults r = run("sanity-check", image, model, Map.of("method", method));
+			final AnalysisResults r = analyse("sanity-check", image, model, Map.of("method", method));
 			assertEquals("false", r.properties().get("passes"), method);
 			assertTrue(r.properties().get("verdict").startsWith("fails: "), method + ": " + r.properties().get("verdict"));
 		}
@@ -146,7 +134,7 @@ class ModelChecksCommandsTest extends CommandTestContext {
 		final String before = Network.sha256(model);
 		final Map<String, String> params = Map.of("input_dir", TestData.repo().resolve("sample-data/cells").toString(), "methods", "saliency",
 			"fractions", "0.5", "epochs", "1", "seed", "2");
-		final AnalysisResults r = run("roar", null, model, params);
+		final AnalysisResults r = analyse("roar", null, model, params);
 		final ResultsTable t = r.table();
 		assertEquals(3, t.size(), "unmodified, saliency at 0.5, random at 0.5");
 		assertEquals("none", t.getStringValue("method", 0));
@@ -158,7 +146,7 @@ class ModelChecksCommandsTest extends CommandTestContext {
 			final double a = t.getValue("accuracy", i);
 			assertEquals(Math.round(a * 12) / 12.0, a, 1e-12, "an accuracy over 12 test images");
 		}
-		final ResultsTable again = run("roar", null, model, params).table();
+		final ResultsTable again = analyse("roar", null, model, params).table();
 		for (int i = 0; i < 3; i++) assertEquals(t.getValue("accuracy", i), again.getValue("accuracy", i), 0, "the same seed, the same numbers");
 		assertEquals(before, Network.sha256(model), "the model file is unchanged");
 		assertNotNull(r.plots().get("accuracy"));

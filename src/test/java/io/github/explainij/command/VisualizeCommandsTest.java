@@ -11,7 +11,6 @@ import ij.IJ;
 import ij.ImagePlus;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.CommandRunner;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,7 +18,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 
 /** activation-max and deep-dream as commands: objectives rise, seeds reproduce, priors act, outputs are raw, bad input is one line. */
@@ -33,16 +31,10 @@ class VisualizeCommandsTest extends CommandTestContext {
 		return IJ.openImage(TestData.repo().resolve("src/test/resources/fixtures/inspect/optim/start.tif").toString());
 	}
 
-	/** Runs an inside-the-network command by its CLI name (CommandTestContext's runCommand finds attribution commands only). */
-	private static Module runAnalysis(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
-		return new CommandRunner(context).run(ExplainCommands.commandByName(context.service(CommandService.class), name), image,
-			model.toFile(), params);
-	}
-
 	private static AnalysisResults run(final String name, final ImagePlus image, final Path model, final String... keyValues) {
 		final Map<String, String> params = new HashMap<>();
 		for (int i = 0; i < keyValues.length; i += 2) params.put(keyValues[i], keyValues[i + 1]);
-		final Module m = runAnalysis(name, image, model, params);
+		final Module m = runCommand(name, image, model, params);
 		assertNull(ExplainCommands.cancelReason(m), ExplainCommands.cancelReason(m));
 		return ((AnalysisCommand) ((CommandModule) m).getCommand()).results();
 	}
@@ -50,7 +42,7 @@ class VisualizeCommandsTest extends CommandTestContext {
 	private static String refusal(final String name, final ImagePlus image, final Path model, final String... keyValues) {
 		final Map<String, String> params = new HashMap<>();
 		for (int i = 0; i < keyValues.length; i += 2) params.put(keyValues[i], keyValues[i + 1]);
-		final Module m = runAnalysis(name, image, model, params);
+		final Module m = runCommand(name, image, model, params);
 		final String why = ExplainCommands.cancelReason(m);
 		assertNotNull(why, "expected a refusal");
 		assertFalse(why.contains("Exception") || why.contains("\n"), why);
@@ -180,7 +172,7 @@ class VisualizeCommandsTest extends CommandTestContext {
 			.contains("x must be 0 .. 15"));
 		final Map<String, String> colour = Map.of("objective", "colour");
 		assertTrue(org.junit.jupiter.api.Assertions.assertThrows(io.github.explainij.ExplainException.class,
-			() -> runAnalysis("activation-max", crop(), GAP, colour)).getMessage().contains("must be one of [class, channel, neuron, layer]"));
+			() -> runCommand("activation-max", crop(), GAP, colour)).getMessage().contains("must be one of [class, channel, neuron, layer]"));
 		assertTrue(refusal("activation-max", crop(), GAP, "target", "mitosis").contains("is not one of the model's classes"));
 		final ImagePlus small = IJ.createImage("small", "32-bit black", 8, 8, 1);
 		assertTrue(refusal("activation-max", small, TestData.testModel("plain-linear"), "objective", "channel", "layer", "x")
