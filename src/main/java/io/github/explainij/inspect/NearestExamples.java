@@ -1,0 +1,167 @@
+package io.github.explainij.inspect;
+
+import ai.djl.ndarray.types.Shape;
+
+import io.github.explainij.ExplainException;
+import io.github.explainij.method.Progress;
+import io.github.explainij.model.Network;
+import io.github.explainij.workflow.ImageFolder;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Explanation by example: the images of a folder closest to one image in a stage's activations, the
+ * activations flattened ({@link Pool#NONE}) or averaged over space first ({@link Pool#MEAN}: one value
+ * per channel, which compares images of any size and ignores where things are). Distances:
+ * <ul>
+ * <li>euclidean: {@code sqrt(sum (a - b)^2)};</li>
+ * <li>cosine: {@code 1 - a.b / (|a| |b|)} (SciPy's {@code cosine}; 0 for the same direction, 2 for the
+ * opposite; 1 when a vector is all zeros).</li>
+ * </ul>
+ * Computed in double from the float32 activations. Ranked nearest first (ties: folder order); the folder
+ * is streamed and only the best {@code k} are kept.
+ */
+public final class NearestExamples {
+
+	/** The choices' names (macro values, command line). */
+	public static final String COSINE = "cosine", EUCLIDEAN = "euclidean", POOL_NONE = "none", POOL_MEAN = "mean";
+
+	/** How two images' activations are compared. */
+	public enum Metric {
+		COSINE, EUCLIDEAN;
+
+		/** "cosine" or "euclidean". */
+		public static Metric of(final String name) {
+			for (final Metric m : values()) {
+				if (m.name().equalsIgnoreCase(name == null ? "" : name.trim())) return m;
+			}
+			throw new ExplainException("metric must be cosine or euclidean, not '" + name + "'");
+		}
+
+		@Override
+		public String toString() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+	}
+
+	/** Whether activations are compared as they are or averaged over space first. */
+	public enum Pool {
+		NONE, MEAN;
+
+		/** "none" or "mean". */
+		public static Pool of(final String name) {
+			for (final Pool p : values()) {
+				if (p.name().equalsIgnoreCase(name == null ? "" : name.trim())) return p;
+			}
+			throw new ExplainException("pool must be none or mean, not '" + name + "'");
+		}
+
+		@Override
+		public String toString() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+	}
+
+	/** One image found. */
+	public static final class Neighbour {
+
+		public final int rank;
+		public final ImageFolder.Entry entry;
+		public final double distance;
+
+		Neighbour(final int rank, final ImageFolder.Entry entry, final double distance) {
+			this.rank = rank;
+			this.entry = entry;
+			this.distance = distance;
+		}
+	}
+
+	private static final class Candidate {
+
+		final int index;
+		final ImageFolder.Entry entry;
+		final double distance;
+
+		Candidate(final int index, final ImageFolder.Entry entry, final double distance) {
+			this.index = index;
+			this.entry = entry;
+			this.distance = distance;
+		}
+	}
+
+	private NearestExamples() {}
+
+	/**
+	 * @param planes the query image's raw values, one array per channel, row-major
+	 * @param k how many neighbours (at most the folder's size)
+	 * @return the neighbours, nearest first
+	 */
+	public static List<Neighbour> find(final Network network, final float[][] planes, final int width, final int height,
+		final ImageFolder folder, final String layer, final Metric metric, final Pool pool, final int k, final Progress progress)
+	{
+		if (k < 1) throw new ExplainException("k must be at least 1, not " + k);
+		final int stage = network.stageIndex(layer);
+		final Network.Activations q = FolderActivations.ofImage(network, planes, width, height, stage);
+		final double[] query = features(q, pool)[0];
+		final Shape queryShape = q.shape().slice(1);
+		final List<Candidate> best = new ArrayList<>();
+		final int[] index = { 0 };
+		FolderActivations.forEach(network, folder, stage, progress, (images, a) -> {
+			if (pool == Pool.NONE && !a.shape().slice(1).equals(queryShape)) {
+				final ImageFolder.Image im = images.get(0);
+				throw new ExplainException("the image " + im.entry.name + " (" + im.width + "x" + im.height + ") gives activations " +
+					a.shape().slice(1) + " at '" + layer + "', the image " + width + "x" + height + " gives " + queryShape + ": with pool=none " +
+					"every image must have the same size; use pool=mean to compare images of different sizes");
+			}
+			final double[][] f = features(a, pool);
+			for (int b = 0; b < images.size(); b++) best.add(new Candidate(index[0]++, images.get(b).entry, distance(metric, query, f[b])));
+			best.sort(Comparator.<Candidate> comparingDouble(c -> c.distance).thenComparingInt(c -> c.index));
+			while (best.size() > k) best.remove(best.size() - 1);
+		});
+		final List<Neighbour> out = new ArrayList<>();
+		for (final Candidate c : best) out.add(new Neighbour(out.size() + 1, c.entry, c.distance));
+		return out;
+	}
+
+	/** Each sample's feature vector: the flattened activations, or their per-channel spatial means. */
+	static double[][] features(final Network.Activations a, final Pool pool) {
+		final int b = (int) a.shape().get(0);
+		final double[][] out;
+		if (pool == Pool.MEAN) {
+			final float[][] m = FolderActivations.spatialMeans(a);
+			out = new double[b][];
+			for (int i = 0; i < b; i++) {
+				out[i] = new double[m[i].length];
+				for (int j = 0; j < m[i].length; j++) out[i][j] = m[i][j];
+			}
+			return out;
+		}
+		final int per = (int) (a.shape().size() / b);
+		final float[] v = a.values();
+		out = new double[b][per];
+		for (int i = 0; i < b; i++) {
+			for (int j = 0; j < per; j++) out[i][j] = v[i * per + j];
+		}
+		return out;
+	}
+
+	/** The distance between two feature vectors of equal length. */
+	public static double distance(final Metric metric, final double[] a, final double[] b) {
+		if (metric == Metric.EUCLIDEAN) {
+			double s = 0;
+			for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+			return Math.sqrt(s);
+		}
+		double dot = 0, na = 0, nb = 0;
+		for (int i = 0; i < a.length; i++) {
+			dot += a[i] * b[i];
+			na += a[i] * a[i];
+			nb += b[i] * b[i];
+		}
+		if (na == 0 || nb == 0) return 1;
+		return 1 - dot / Math.sqrt(na * nb);
+	}
+}
