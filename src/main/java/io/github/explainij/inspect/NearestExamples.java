@@ -35,10 +35,7 @@ public final class NearestExamples {
 
 		/** "cosine" or "euclidean". */
 		public static Metric of(final String name) {
-			for (final Metric m : values()) {
-				if (m.name().equalsIgnoreCase(name == null ? "" : name.trim())) return m;
-			}
-			throw new ExplainException("metric must be cosine or euclidean, not '" + name + "'");
+			return choice(values(), name, "metric");
 		}
 
 		@Override
@@ -53,16 +50,21 @@ public final class NearestExamples {
 
 		/** "none" or "mean". */
 		public static Pool of(final String name) {
-			for (final Pool p : values()) {
-				if (p.name().equalsIgnoreCase(name == null ? "" : name.trim())) return p;
-			}
-			throw new ExplainException("pool must be none or mean, not '" + name + "'");
+			return choice(values(), name, "pool");
 		}
 
 		@Override
 		public String toString() {
 			return name().toLowerCase(Locale.ROOT);
 		}
+	}
+
+	/** The choice named (any case), or a refusal listing the choices. */
+	private static <E extends Enum<E>> E choice(final E[] values, final String name, final String what) {
+		for (final E v : values) {
+			if (v.name().equalsIgnoreCase(name == null ? "" : name.trim())) return v;
+		}
+		throw new ExplainException(what + " must be one of " + java.util.Arrays.toString(values) + ", not '" + name + "'");
 	}
 
 	/** One image found. */
