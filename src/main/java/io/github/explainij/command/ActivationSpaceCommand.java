@@ -75,12 +75,22 @@ public class ActivationSpaceCommand extends AnalysisCommand {
 				y[j++] = pca.score(i, 1);
 			}
 			plot.setColor(COLOURS[l % COLOURS.length], COLOURS[l % COLOURS.length]);
+			plot.setLineWidth(2); // larger markers
 			plot.addPoints(x, y, Plot.CIRCLE);
 			legend.append(l == 0 ? "" : "\n").append(labels.get(l)).append(" (").append(count).append(')');
 		}
 		plot.setColor(Color.BLACK);
 		plot.addLegend(legend.toString());
-		plot.setLimitsToFit(false);
+		// every point inside the frame, with a margin of 5 % of each range
+		double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY, ymin = xmin, ymax = xmax;
+		for (int i = 0; i < entries.size(); i++) {
+			xmin = Math.min(xmin, pca.score(i, 0));
+			xmax = Math.max(xmax, pca.score(i, 0));
+			ymin = Math.min(ymin, pca.score(i, 1));
+			ymax = Math.max(ymax, pca.score(i, 1));
+		}
+		final double mx = 0.05 * Math.max(xmax - xmin, 1e-12), my = 0.05 * Math.max(ymax - ymin, 1e-12);
+		plot.setLimits(xmin - mx, xmax + mx, ymin - my, ymax + my);
 		return new AnalysisResults().table("Explain-IJ activation space", table).plot("pca", plot)
 			.property("layer", stage)
 			.property("explained_variance_ratio_pc1", Double.toString(pca.explainedVarianceRatio(0)))
