@@ -46,13 +46,15 @@ import java.util.Map;
  * (Info); passes that also run backward count at the forward+backward rate. A method that reports
  * neither gets "n/a". A command's time is the fastest of {@code --repeats} runs (the first also warms
  * up the JIT); the model's per-sample times are the faster of two rounds of back-to-back batched calls. The per-sample times come from the model at the same image size, with the batch
- * size the methods choose by default ({@link Batching#batchSize}). This is a measurement tool, not a
+ * size the methods choose by default ({@link Batching#batchSize} under the speed target of
+ * {@link io.github.explainij.model.MemoryBudget#SPEED_ACTIVATION_BYTES}). With {@code --anchor PYTHON}, the
+ * methods that have a Python anchor also run as whole processes against Captum ({@link AnchorRuns}). This is a measurement tool, not a
  * test: nothing is asserted.
  */
 final class Benchmark {
 
 	static final String USAGE = "usage: java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] " +
-		"[--models cells-gap,cells-bn] [--repeats 2] [--param key=value | method.key=value ...]";
+		"[--models cells-gap,cells-bn] [--repeats 2] [--param key=value | method.key=value ...] [--anchor /usr/bin/python3 [--rounds 3]]";
 
 	/** Seconds a throughput measurement runs at least. */
 	private static final double MEASURE_SECONDS = 1.0;
@@ -75,7 +77,8 @@ final class Benchmark {
 		List<Integer> sizes = List.of(64, 512);
 		List<String> models = List.of("cells-gap", "cells-bn");
 		final Map<String, String> params = new LinkedHashMap<>();
-		int repeats = 2;
+		int repeats = 2, rounds = 3;
+		String python = null;
 		for (int i = 1; i < args.length; i++) {
 			if (i + 1 >= args.length) throw new ExplainException(args[i] + " needs a value\n" + USAGE);
 			final String value = args[++i];
@@ -83,6 +86,15 @@ final class Benchmark {
 				case "--out": file = Path.of(value); break;
 				case "--methods": methods = List.of(value.split(",")); break;
 				case "--models": models = List.of(value.split(",")); break;
+				case "--anchor": python = value; break;
+				case "--rounds":
+					try {
+						rounds = Math.max(1, Integer.parseInt(value.trim()));
+					}
+					catch (final NumberFormatException e) {
+						throw new ExplainException("--rounds takes a whole number, not '" + value + "'");
+					}
+					break;
 				case "--repeats":
 					try {
 						repeats = Math.max(1, Integer.parseInt(value.trim()));
@@ -152,11 +164,48 @@ final class Benchmark {
 				held.close();
 			}
 		}
+		if (python != null) {
+			md.append(anchorTable(python, models, sizes, sample, commands, rounds, out));
+		}
 		final String report = "Machine: " + machine(device) + "\n\n" + md;
 		out.println();
 		out.println(report);
 		if (file != null) out.println(Outputs.text(List.of(report), file));
 		return Main.OK;
+	}
+
+	/**
+	 * Whole processes against the Python anchor (Captum), or the reason it was skipped: the anchor is
+	 * optional, the rest of the benchmark runs without it.
+	 */
+	private static String anchorTable(final String python, final List<String> models, final List<Integer> sizes, final ImagePlus sample,
+		final List<CommandInfo> commands, final int rounds, final PrintStream out)
+	{
+		final Path script = Main.repoFolder("src").resolve("site/anchor_captum.py");
+		final String why = AnchorRuns.unavailable(python, script);
+		if (why != null) {
+			out.println("anchor skipped: " + why);
+			return "\nThe anchor comparison was skipped: " + why + ".\n";
+		}
+		final StringBuilder md = new StringBuilder("\nWhole processes against Captum (" + python + ", src/site/anchor_captum.py), " + rounds +
+			" rounds each, alternating:\n\n| method | model | image | parameters | Explain-IJ (s) | Captum (s) | ratio | max difference |\n" +
+			"|---|---|---|---|---|---|---|---|\n");
+		final List<ImagePlus> images = new ArrayList<>();
+		for (final int size : sizes) images.add(tiled(sample, size));
+		final List<String> names = commands.stream().map(CommandInfo::getName).toList();
+		try {
+			for (final String modelName : models) {
+				for (final String row : AnchorRuns.run(python, script, Main.repoFolder("models").resolve(modelName + ".pt"), images, names,
+					rounds, out))
+				{
+					md.append(row).append('\n');
+				}
+			}
+		}
+		catch (final IOException e) {
+			throw new ExplainException("the anchor comparison failed: " + e.getMessage());
+		}
+		return md.toString();
 	}
 
 	/** The overrides that apply to this command: key=value where it has the key, method.key=value for it alone. */
@@ -264,7 +313,10 @@ final class Benchmark {
 			final var spec = net.spec();
 			final long perSample = (long) c * (spec.hasFixedSize() ? Math.max(spec.height(), h) : h) *
 				(spec.hasFixedSize() ? Math.max(spec.width(), w) : w);
-			final int batch = Batching.batchSize(0, perSample, Batching.MAX_DEFAULT_BATCH);
+			// the batch the methods choose by default: the input budget, then the activations' speed target
+			final int batch = io.github.explainij.model.MemoryBudget.batchSize(new io.github.explainij.model.MemoryBudget.Work(net, c, 1, h, w), 0,
+				Batching.MAX_DEFAULT_BATCH, Batching.batchSize(0, perSample, Batching.MAX_DEFAULT_BATCH),
+				io.github.explainij.model.MemoryBudget.Pass.FORWARD).batch();
 			final float[] raw = new float[batch * one.length];
 			for (int b = 0; b < batch; b++) System.arraycopy(one, 0, raw, b * one.length, one.length);
 			final var transform = net.transformFor(planes);

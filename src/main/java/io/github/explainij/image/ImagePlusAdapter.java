@@ -160,6 +160,11 @@ public final class ImagePlusAdapter {
 	 * Flat, channel-major values (the layout of a [C, H, W] tensor) of an [X, Y] or [X, Y, C] image.
 	 */
 	public static float[] toChw(final RandomAccessibleInterval<FloatType> img) {
+		// an ArrayImg of floats stores its values in this very order (x fastest, then y, then c): copy them at once
+		if (img instanceof ArrayImg && ((ArrayImg<?, ?>) img).update(null) instanceof FloatArray) {
+			final float[] values = ((FloatArray) ((ArrayImg<?, ?>) img).update(null)).getCurrentStorageArray();
+			if (values.length == Views.iterable(img).size()) return values.clone();
+		}
 		final long n = Views.iterable(img).size();
 		final float[] out = new float[Math.toIntExact(n)];
 		int i = 0;

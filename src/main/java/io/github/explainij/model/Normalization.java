@@ -126,8 +126,8 @@ public final class Normalization {
 		return new double[][] { offset, scale };
 	}
 
-	/** numpy.percentile's default ("linear") definition on sorted data. */
-	static double percentileOfSorted(final float[] sorted, final double percent) {
+	/** numpy.percentile's default ("linear") definition on sorted data (also the thresholds of network dissection). */
+	public static double percentileOfSorted(final float[] sorted, final double percent) {
 		final double pos = percent / 100.0 * (sorted.length - 1);
 		final int i = (int) Math.floor(pos);
 		if (i >= sorted.length - 1) return sorted[sorted.length - 1];

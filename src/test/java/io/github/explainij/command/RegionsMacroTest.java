@@ -33,7 +33,8 @@ class RegionsMacroTest {
 		return JsonParser.parseString(Files.readString(TestData.repo().resolve("src/test/resources/fixtures/" + path))).getAsJsonObject();
 	}
 
-	private static double printed(final String output, final String prefix) {
+	/** The number printed after {@code prefix} in a macro's output. */
+	static double printed(final String output, final String prefix) {
 		final Matcher m = Pattern.compile(Pattern.quote(prefix) + "(-?[0-9.]+)").matcher(output);
 		assertTrue(m.find(), "no '" + prefix + "' in\n" + output);
 		return Double.parseDouble(m.group(1));

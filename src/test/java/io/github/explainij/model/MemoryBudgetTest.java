@@ -68,6 +68,26 @@ class MemoryBudgetTest {
 			MemoryBudget.activationBytes(new MemoryBudget.Work(bn, 1, 1, 4096, 4096)));
 	}
 
+	/** The automatic batch holds about SPEED_ACTIVATION_BYTES of activations (at least one sample); a user's batch_size is kept. */
+	@Test
+	void automaticBatchesAimAtTheSpeedTargetOfActivations() {
+		final Network net = gap();
+		for (final int size : new int[] { 64, 256, 512 }) {
+			final MemoryBudget.Work work = new MemoryBudget.Work(net, 1, 1, size, size);
+			final long act = MemoryBudget.activationBytes(work);
+			final int forward = (int) Math.max(1, Math.min(64, MemoryBudget.SPEED_ACTIVATION_BYTES / act));
+			assertEquals(forward, MemoryBudget.batchSize(work, 0, 1000, 64, MemoryBudget.Pass.FORWARD).batch(), size + "x" + size);
+			final int gradient = (int) Math.max(1, Math.min(64, MemoryBudget.SPEED_ACTIVATION_BYTES / (act * 3 / 2)));
+			assertEquals(gradient, MemoryBudget.batchSize(work, 0, 1000, 64, MemoryBudget.Pass.GRADIENT).batch(), size + "x" + size);
+			assertEquals(7, MemoryBudget.batchSize(work, 7, 1000, 64, MemoryBudget.Pass.FORWARD).batch());
+		}
+		// cells-gap's stage outputs alone take 15.5 MB per 256x256 image (the measured activations are never less):
+		// at most 4 per batch, and one 512x512 image at a time
+		final int at256 = MemoryBudget.batchSize(new MemoryBudget.Work(net, 1, 1, 256, 256), 0, 1000, 64, MemoryBudget.Pass.FORWARD).batch();
+		assertTrue(at256 >= 1 && at256 <= 4, "batch at 256x256: " + at256);
+		assertEquals(1, MemoryBudget.batchSize(new MemoryBudget.Work(net, 1, 1, 512, 512), 0, 1000, 64, MemoryBudget.Pass.FORWARD).batch());
+	}
+
 	@Test
 	void estimateAddsImageBatchAndActivations() {
 		final MemoryBudget.Work work = new MemoryBudget.Work(gap(), 1, 1, 64, 64);

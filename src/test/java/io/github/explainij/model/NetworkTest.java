@@ -30,6 +30,17 @@ class NetworkTest {
 		return x;
 	}
 
+	/** Backward passes compute the input's gradient only: no weight of the loaded module requires a gradient. */
+	@Test
+	void parametersAreLoadedWithoutGradients() {
+		final Network net = TestData.network(TestData.model("cells-bn"));
+		for (final String name : List.of("stages.0.weight", "stages.0.bias", "stages.1.weight", "stages.9.weight")) {
+			final NDArray w = net.parameter(name);
+			assertTrue(w != null, name + " is a parameter of cells-bn");
+			assertEquals(false, w.hasGradient(), name + " requires no gradient");
+		}
+	}
+
 	@Test
 	void gradientIsNonZeroAndLogitsStayInEvalMode() {
 		final Network net = TestData.network(TestData.model("cells-bn"));
