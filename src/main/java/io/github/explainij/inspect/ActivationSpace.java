@@ -33,18 +33,14 @@ public final class ActivationSpace {
 		final int stage = network.stageIndex(layer);
 		final List<ImageFolder.Entry> entries = new ArrayList<>();
 		final List<double[]> rows = new ArrayList<>();
-		FolderActivations.forEach(network, folder, stage, progress, (images, a) -> {
-			final float[][] m = FolderActivations.spatialMeans(a);
-			for (int b = 0; b < images.size(); b++) {
-				if (!rows.isEmpty() && rows.get(0).length != m[b].length) {
-					throw new ExplainException("the image " + images.get(b).entry.name + " gives " + m[b].length + " values at '" + layer +
-						"', the first image " + rows.get(0).length);
-				}
-				final double[] r = new double[m[b].length];
-				for (int j = 0; j < r.length; j++) r[j] = m[b][j];
-				rows.add(r);
-				entries.add(images.get(b).entry);
+		StageOutputs.forEach(network, folder, new int[] { stage }, progress, (image, outputs, shapes) -> {
+			final double[] r = Layers.channelMeans(outputs[0], shapes[0]);
+			if (!rows.isEmpty() && rows.get(0).length != r.length) {
+				throw new ExplainException("the image " + image.entry.name + " gives " + r.length + " values at '" + layer + "', the first image " +
+					rows.get(0).length);
 			}
+			rows.add(r);
+			entries.add(image.entry);
 		});
 		final double[][] pooled = rows.toArray(new double[0][]);
 		if (pooled[0].length < 2) {

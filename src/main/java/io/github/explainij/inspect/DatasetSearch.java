@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Dataset search (Zeiler and Fergus 2014): the images of a folder on which one channel of a stage reaches
  * its highest maximum activation, and for each the image patch under the unit's receptive field at that
- * maximum. The folder is streamed ({@link FolderActivations}); only the best {@code top} candidates are
+ * maximum. The folder is streamed ({@link StageOutputs}); only the best {@code top} candidates are
  * kept, and their images are read again at the end to cut the patches.
  * <p>
  * Per image: the channel's maximum over the stage's grid and its position (ties: the first in row-major
@@ -91,27 +91,29 @@ public final class DatasetSearch {
 		final int stage = network.stageIndex(layer);
 		final List<Candidate> best = new ArrayList<>();
 		final int[] index = { 0 };
-		FolderActivations.forEach(network, folder, stage, progress, (images, a) -> {
-			final Shape s = a.shape();
+		StageOutputs.forEach(network, folder, new int[] { stage }, progress, (image, outputs, shapes) -> {
+			final Shape s = shapes[0];
 			if (s.dimension() != 4) {
 				throw new ExplainException("the stage '" + layer + "' has no spatial maps (its output is " + s.slice(1) + "): choose one of " +
-					FolderActivations.spatialStages(network, images.get(0)));
+					Layers.spatialStages(network, image.planes, image.width, image.height));
 			}
 			final int c = (int) s.get(1), h = (int) s.get(2), w = (int) s.get(3);
 			if (channel < 0 || channel >= c) {
 				throw new ExplainException("channel must be 0 .. " + (c - 1) + " (the stage '" + layer + "' has " + c + " channels), not " + channel);
 			}
-			final float[] v = a.values();
-			for (int b = 0; b < images.size(); b++) {
-				final int off = (b * c + channel) * h * w;
-				int arg = 0;
-				for (int i = 1; i < h * w; i++) {
-					if (v[off + i] > v[off + arg]) arg = i;
-				}
-				best.add(new Candidate(index[0]++, images.get(b).entry, arg % w, arg / w, v[off + arg]));
+			final float[] v = outputs[0];
+			final int off = channel * h * w;
+			int arg = 0;
+			for (int i = 1; i < h * w; i++) {
+				if (v[off + i] > v[off + arg]) arg = i;
 			}
-			best.sort(ORDER);
-			while (best.size() > top) best.remove(best.size() - 1);
+			final Candidate found = new Candidate(index[0]++, image.entry, arg % w, arg / w, v[off + arg]);
+			// keep the best `top` only (sorted, ties in folder order)
+			if (best.size() < top || ORDER.compare(found, best.get(best.size() - 1)) < 0) {
+				best.add(found);
+				best.sort(ORDER);
+				if (best.size() > top) best.remove(best.size() - 1);
+			}
 		});
 		final List<Hit> hits = new ArrayList<>();
 		for (final Candidate c : best) {

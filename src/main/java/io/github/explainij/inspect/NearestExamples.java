@@ -106,47 +106,36 @@ public final class NearestExamples {
 	{
 		if (k < 1) throw new ExplainException("k must be at least 1, not " + k);
 		final int stage = network.stageIndex(layer);
-		final Network.Activations q = FolderActivations.ofImage(network, planes, width, height, stage);
-		final double[] query = features(q, pool)[0];
-		final Shape queryShape = q.shape().slice(1);
+		final Shape[] queryShapes = new Shape[1];
+		final float[] q = StageOutputs.of(network, planes, width, height, new int[] { stage }, queryShapes)[0];
+		final double[] query = features(q, queryShapes[0], pool);
+		final Shape queryShape = queryShapes[0].slice(1);
 		final List<Candidate> best = new ArrayList<>();
 		final int[] index = { 0 };
-		FolderActivations.forEach(network, folder, stage, progress, (images, a) -> {
-			if (pool == Pool.NONE && !a.shape().slice(1).equals(queryShape)) {
-				final ImageFolder.Image im = images.get(0);
-				throw new ExplainException("the image " + im.entry.name + " (" + im.width + "x" + im.height + ") gives activations " +
-					a.shape().slice(1) + " at '" + layer + "', the image " + width + "x" + height + " gives " + queryShape + ": with pool=none " +
+		final Comparator<Candidate> order = Comparator.<Candidate> comparingDouble(c -> c.distance).thenComparingInt(c -> c.index);
+		StageOutputs.forEach(network, folder, new int[] { stage }, progress, (image, outputs, shapes) -> {
+			if (pool == Pool.NONE && !shapes[0].slice(1).equals(queryShape)) {
+				throw new ExplainException("the image " + image.entry.name + " (" + image.width + "x" + image.height + ") gives activations " +
+					shapes[0].slice(1) + " at '" + layer + "', the image " + width + "x" + height + " gives " + queryShape + ": with pool=none " +
 					"every image must have the same size; use pool=mean to compare images of different sizes");
 			}
-			final double[][] f = features(a, pool);
-			for (int b = 0; b < images.size(); b++) best.add(new Candidate(index[0]++, images.get(b).entry, distance(metric, query, f[b])));
-			best.sort(Comparator.<Candidate> comparingDouble(c -> c.distance).thenComparingInt(c -> c.index));
-			while (best.size() > k) best.remove(best.size() - 1);
+			final Candidate found = new Candidate(index[0]++, image.entry, distance(metric, query, features(outputs[0], shapes[0], pool)));
+			if (best.size() < k || order.compare(found, best.get(best.size() - 1)) < 0) {
+				best.add(found);
+				best.sort(order);
+				if (best.size() > k) best.remove(best.size() - 1);
+			}
 		});
 		final List<Neighbour> out = new ArrayList<>();
 		for (final Candidate c : best) out.add(new Neighbour(out.size() + 1, c.entry, c.distance));
 		return out;
 	}
 
-	/** Each sample's feature vector: the flattened activations, or their per-channel spatial means. */
-	static double[][] features(final Network.Activations a, final Pool pool) {
-		final int b = (int) a.shape().get(0);
-		final double[][] out;
-		if (pool == Pool.MEAN) {
-			final float[][] m = FolderActivations.spatialMeans(a);
-			out = new double[b][];
-			for (int i = 0; i < b; i++) {
-				out[i] = new double[m[i].length];
-				for (int j = 0; j < m[i].length; j++) out[i][j] = m[i][j];
-			}
-			return out;
-		}
-		final int per = (int) (a.shape().size() / b);
-		final float[] v = a.values();
-		out = new double[b][per];
-		for (int i = 0; i < b; i++) {
-			for (int j = 0; j < per; j++) out[i][j] = v[i * per + j];
-		}
+	/** One image's feature vector: its flattened activations, or their per-channel spatial means. */
+	static double[] features(final float[] values, final Shape shape, final Pool pool) {
+		if (pool == Pool.MEAN) return Layers.channelMeans(values, shape);
+		final double[] out = new double[values.length];
+		for (int j = 0; j < values.length; j++) out[j] = values[j];
 		return out;
 	}
 
