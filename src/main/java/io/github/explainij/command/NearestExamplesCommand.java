@@ -2,11 +2,13 @@ package io.github.explainij.command;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
+import ij.process.ColorProcessor;
 
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.inspect.NearestExamples;
 import io.github.explainij.model.Network;
 import io.github.explainij.render.PaddedStack;
+import io.github.explainij.render.Tiles;
 import io.github.explainij.workflow.ImageFolder;
 
 import org.scijava.command.Command;
@@ -15,13 +17,17 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import java.io.File;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Explanation by example: the images of a folder that the network sees as most like this one. */
 @Plugin(type = Command.class, name = "nearest-examples", menuPath = Options.MENU_INSIDE + ">Nearest Examples", label = "Nearest Examples",
 	description = "The images of a folder closest to this image in one layer's activations (explanation by example), with their labels " +
-		"when the folder is labelled: a table and a stack of the images, nearest first.")
+		"when the folder is labelled: a table, a stack of the images (raw values) and a montage with this image first, nearest first.")
 public class NearestExamplesCommand extends AnalysisCommand {
+
+	/** The frame of the image itself in the montage (orange). */
+	private static final int QUERY_FRAME = 0xff7f0e;
 
 	@Parameter(label = "Image", description = "the image whose neighbours are looked for (the active image)")
 	protected ImagePlus image;
@@ -62,6 +68,12 @@ public class NearestExamplesCommand extends AnalysisCommand {
 		final ResultsTable table = new ResultsTable();
 		table.showRowNumbers(false);
 		final PaddedStack stack = new PaddedStack();
+		// the montage: the image itself (framed), then its neighbours, nearest first, in one row
+		final float[][] queryPlanes = ImagePlusAdapter.planes(ImagePlusAdapter.currentPlanes(source));
+		final ColorProcessor queryTile = Tiles.grey(queryPlanes, source.getWidth(), source.getHeight());
+		Tiles.frame(queryTile, QUERY_FRAME, Math.max(1, Math.min(source.getWidth(), source.getHeight()) / 32));
+		final List<ColorProcessor> tiles = new ArrayList<>(List.of(queryTile));
+		final List<String> tileLabels = new ArrayList<>(List.of("the image: " + source.getTitle()));
 		for (final NearestExamples.Neighbour n : found) {
 			table.incrementCounter();
 			table.addValue("rank", n.rank);
@@ -69,8 +81,11 @@ public class NearestExamplesCommand extends AnalysisCommand {
 			if (folder.labelled()) table.addValue("label", n.entry.label);
 			table.addValue("distance", n.distance);
 			final ImageFolder.Image im = ImageFolder.read(n.entry);
-			stack.add(im.planes, im.width, im.height, false, false, "#" + n.rank + " " + n.entry.name +
-				(n.entry.label == null ? "" : " (" + n.entry.label + ")") + " " + m + " " + (float) n.distance);
+			final String label = "#" + n.rank + " " + n.entry.name + (n.entry.label == null ? "" : " (" + n.entry.label + ")") + " " + m + " " +
+				(float) n.distance;
+			stack.add(im.planes, im.width, im.height, false, false, label);
+			tiles.add(Tiles.grey(im.planes, im.width, im.height));
+			tileLabels.add(label);
 		}
 		table.setDecimalPlaces(table.getColumnIndex("distance"), -8);
 		final ImagePlus out = stack.build("Nearest examples of " + source.getTitle() + " at " + stage);
@@ -81,6 +96,9 @@ public class NearestExamplesCommand extends AnalysisCommand {
 		out.setProp("metric", m.toString());
 		out.setProp("pool", p.toString());
 		out.setProp("source", source.getTitle());
-		return new AnalysisResults().image("examples", out).table("Explain-IJ nearest examples", table);
+		final ImagePlus montage = Tiles.montage("Montage of " + out.getTitle(), tiles, tileLabels, tiles.size());
+		montage.setProperty("Info", "Explain-IJ nearest examples\nmontage: the image (framed), then its neighbours, nearest first\n" +
+			String.join("\n", tileLabels));
+		return new AnalysisResults().image("examples", out).image("montage", montage).table("Explain-IJ nearest examples", table);
 	}
 }

@@ -188,7 +188,11 @@ class FolderCommandsTest extends CommandTestContext {
 				assertEquals(o.get("label").getAsString(), t.getStringValue("label", i), what + " rank " + (i + 1));
 				assertRelative(o.get("distance").getAsDouble(), t.getValue("distance", i), what + " distance of rank " + (i + 1));
 			}
-			// the montage holds the images themselves, nearest first
+			// the montage: the image and its k neighbours in one row, 1-pixel borders (ImageJ's Make Montage)
+			final ImagePlus montage = r.images().get("montage");
+			assertEquals((n.size() + 1) * 64 + n.size(), montage.getWidth());
+			assertEquals(64, montage.getHeight());
+			// the stack holds the images themselves, nearest first
 			final ImagePlus firstImage = IJ.openImage(subset.resolve(t.getStringValue("file", 0)).toString());
 			assertEquals(firstImage.getProcessor().getPixelValue(20, 30), r.main().getStack().getProcessor(1).getPixelValue(20, 30), 0);
 		}
