@@ -70,35 +70,53 @@ final class Analyses {
 			throw new ExplainException(Main.inCliWords(e.getMessage(), info, a.params), e);
 		}
 		// the other outputs are known now; they are checked like --out before anything is written
-		final Map<Path, Runnable> writes = new LinkedHashMap<>();
+		final Map<Path, Output> files = files(r, main, table);
+		for (final Map.Entry<Path, Output> f : files.entrySet()) {
+			if (f.getKey().equals(main) || f.getKey().equals(table) && a.table != null) continue;
+			outputs.plan(f.getValue().what, f.getKey(), f.getKey().equals(table) ? false : a.out != null);
+		}
+		if (r.table() == null && a.table != null) throw new ExplainException(info.getName() + " makes no table: leave out --table");
+		for (final Map.Entry<String, String> p : r.properties().entrySet()) out.println(p.getKey() + ": " + p.getValue());
+		for (final Output f : files.values()) out.println(f.write.get());
+		return Main.OK;
+	}
+
+	/** One file of an analysis's results: how the command line names it, and what writes it ("wrote ..."). */
+	static final class Output {
+
+		final String what;
+		final java.util.function.Supplier<String> write;
+
+		Output(final String what, final java.util.function.Supplier<String> write) {
+			this.what = what;
+			this.write = write;
+		}
+	}
+
+	/**
+	 * The files of an analysis's results: the main image at {@code main}, other images beside it as
+	 * {@code <main>_<name>.tif}, plots as {@code <main>_<name>.png}, texts as {@code <main>_<name>.<suffix>},
+	 * the table at {@code table}.
+	 */
+	static Map<Path, Output> files(final AnalysisResults r, final Path main, final Path table) {
+		final Map<Path, Output> files = new LinkedHashMap<>();
 		final String base = Main.baseName(main.toFile());
 		boolean first = true;
 		for (final Map.Entry<String, ImagePlus> e : r.images().entrySet()) {
 			final Path f = first ? main : main.toAbsolutePath().resolveSibling(base + "_" + e.getKey() + ".tif");
-			if (!first) outputs.plan("the " + e.getKey() + " image beside --out", f, a.out != null);
-			writes.put(f, () -> out.println(Outputs.tiff(e.getValue(), f)));
+			files.put(f, new Output(first ? "--out" : "the " + e.getKey() + " image beside --out", () -> Outputs.tiff(e.getValue(), f)));
 			first = false;
 		}
 		for (final Map.Entry<String, Plot> e : r.plots().entrySet()) {
 			final Path f = main.toAbsolutePath().resolveSibling(base + "_" + e.getKey() + ".png");
-			outputs.plan("the " + e.getKey() + " plot beside --out", f, a.out != null);
-			writes.put(f, () -> out.println(Outputs.png(e.getValue().getImagePlus(), f)));
+			files.put(f, new Output("the " + e.getKey() + " plot beside --out", () -> Outputs.png(e.getValue().getImagePlus(), f)));
 		}
 		for (final Map.Entry<String, AnalysisResults.Text> e : r.texts().entrySet()) {
 			final Path f = main.toAbsolutePath().resolveSibling(base + "_" + e.getKey() + "." + e.getValue().suffix);
-			outputs.plan("the " + e.getKey() + " beside --out", f, a.out != null);
-			writes.put(f, () -> out.println(Outputs.text(List.of(e.getValue().content.split("\n", -1)), f)));
+			files.put(f, new Output("the " + e.getKey() + " beside --out", () -> Outputs.text(List.of(e.getValue().content.split("\n", -1)), f)));
 		}
-		if (r.table() != null) {
-			if (a.table == null) outputs.plan("the table beside --out", table, false);
-			writes.put(table, () -> out.println(Outputs.table(r.table(), table)));
-		}
-		else if (a.table != null) {
-			throw new ExplainException(info.getName() + " makes no table: leave out --table");
-		}
-		for (final Map.Entry<String, String> p : r.properties().entrySet()) out.println(p.getKey() + ": " + p.getValue());
-		for (final Runnable w : writes.values()) w.run();
-		return Main.OK;
+		if (r.table() != null) files.put(table, new Output("the table beside --out", () -> Outputs.table(r.table(), table)));
+		return files;
 	}
 
 	/** Runs an analysis command headless and returns its results; bad input throws its one line. */

@@ -4,6 +4,7 @@ import ij.IJ;
 import ij.ImagePlus;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.command.AnalysisResults;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.render.Figures;
 import io.github.explainij.render.Heatmap;
@@ -31,6 +32,9 @@ import java.util.Map;
  * DIR/&lt;model&gt;/&lt;set&gt;_&lt;image&gt;_overlay.png   the overlay figure (enlarged, colour bar, title)
  * DIR/segmentation/...                      the segmentation model (cells-unet): Grad-CAM of every object of a labelled image, and its table
  * DIR/stains/...                            the two-channel model (cells-2ch): which stain drove the decision (per-channel IG, channel ablation)
+ * DIR/inside/...                            inside cells-gap: feature maps, first-layer filters, a mitotic class model, network dissection
+ * DIR/evaluation/...                        the shortcut model audited (a pasted scale bar flips interphase to mitotic) and three
+ *                                           methods compared on its data (faithfulness, localization, class sensitivity, randomization)
  * </pre>
  * The shortcut model puts its saliency on the scale bar, not on the cell: what explanations exist to catch.
  */
@@ -89,9 +93,11 @@ final class Demo {
 			overview.toPath());
 		objects(context, models, samples, new File(outDir, "segmentation"), out);
 		stains(context, models, samples, new File(outDir, "stains"), out);
+		inside(context, models, samples, new File(outDir, "inside"), out);
+		evaluation(context, models, samples, new File(outDir, "evaluation"), out);
 		out.println("demo: explained " + (rows.size() - 1) + " images; overview: " + overview.getAbsolutePath());
 		out.println("demo: outputs (overview.png, summary.csv, <model>/<set>_<image>_saliency.tif and _overlay.png, segmentation/, " +
-			"stains/) are in " + outDir.getAbsolutePath());
+			"stains/, inside/, evaluation/) are in " + outDir.getAbsolutePath());
 		return Main.OK;
 	}
 
@@ -152,6 +158,82 @@ final class Demo {
 				"cells-2ch.pt", "stains/" + name, ig.prop("predicted_name"), ig.table.getStringValue("name", i), ig.table.getValue("share_abs", i),
 				ablation.table.getValue("mean", i)));
 		}
+	}
+
+	/**
+	 * Inside cells-gap: the feature maps of relu1 for a mitotic cell (with a montage), the first layer's
+	 * filters, a class model of "mitotic" (activation maximization, Fourier parameterization) and network
+	 * dissection of relu3 against the sample cells' evidence masks.
+	 */
+	private static void inside(final Context context, final Path models, final Path samples, final File dir, final PrintStream out) {
+		final File gap = models.resolve("cells-gap.pt").toFile();
+		final AnalysisResults maps = analysis(context, "feature-maps", samples.resolve("cells/images/mitotic_000.tif"), gap,
+			Map.of("layer", "relu1", "montage", "true"), new File(dir, "mitotic_000_feature-maps_relu1.tif"));
+		int dead = 0;
+		for (int i = 0; i < maps.table().size(); i++) if (maps.table().getValue("fraction_zero", i) == 1) dead++;
+		out.println(String.format(Locale.ROOT, "%-17s %-29s feature maps of relu1: %d channels, %d of them zero everywhere on this image",
+			"cells-gap.pt", "cells/mitotic_000", maps.table().size(), dead));
+		analysis(context, "filters", null, gap, Map.of("layer", "conv1"), new File(dir, "filters_conv1.tif"));
+		final AnalysisResults model = analysis(context, "activation-max", samples.resolve("cells/images/mitotic_000.tif"), gap,
+			Map.of("objective", "class", "target", "mitotic", "steps", "60", "step_size", "0.5", "parameterization", "fft", "jitter", "2",
+				"init", "noise", "seed", "1"), new File(dir, "class_model_mitotic.tif"));
+		out.println(String.format(Locale.ROOT, "%-17s %-29s class model of mitotic: logit %s -> %s in 60 steps", "cells-gap.pt", "(from noise)",
+			model.properties().get("objective_start"), model.properties().get("objective_end")));
+		final AnalysisResults dissect = analysis(context, "dissect", null, gap, Map.of("input_dir", samples.resolve("cells").toString(),
+			"layer", "relu3"), new File(dir, "dissect_relu3.tif"));
+		out.println(String.format(Locale.ROOT, "%-17s %-29s network dissection of relu3: best unit %d, IoU %.3f with the evidence masks",
+			"cells-gap.pt", "sample-data/cells", (int) dissect.table().getValue("channel", 0), dissect.table().getValue("iou", 0)));
+	}
+
+	/**
+	 * The shortcut model audited: the scale bar of one of its mitotic training images is cut out and pasted
+	 * into every image of its data; and saliency, Grad-CAM and Integrated Gradients compared on 8 of its
+	 * images against the evidence masks.
+	 */
+	private static void evaluation(final Context context, final Path models, final Path samples, final File dir, final PrintStream out) {
+		final File shortcut = models.resolve("cells-shortcut.pt").toFile();
+		final Path set = samples.resolve("cells-shortcut");
+		// the scale bar: the bounding box of the artefact mask of one mitotic image, cut from that image
+		final ImagePlus bar = Main.openImage(set.resolve("images/mitotic_000.tif").toFile());
+		final ImagePlus barMask = Main.openImage(set.resolve("artefact-masks/mitotic_000.tif").toFile());
+		int x0 = Integer.MAX_VALUE, y0 = Integer.MAX_VALUE, x1 = -1, y1 = -1;
+		for (int y = 0; y < barMask.getHeight(); y++) {
+			for (int x = 0; x < barMask.getWidth(); x++) {
+				if (barMask.getProcessor().getf(x, y) == 0) continue;
+				x0 = Math.min(x0, x);
+				y0 = Math.min(y0, y);
+				x1 = Math.max(x1, x);
+				y1 = Math.max(y1, y);
+			}
+		}
+		bar.setRoi(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+		final ImagePlus patch = bar.crop();
+		final File patchFile = new File(dir, "scale_bar_patch.tif");
+		Outputs.tiff(patch, patchFile.toPath());
+		final AnalysisResults audit = analysis(context, "shortcut-audit", null, shortcut, Map.of("input_dir", set.toString(),
+			"patch", patchFile.toString(), "x", Integer.toString(x0), "y", Integer.toString(y0)), new File(dir, "shortcut_audit.tif"));
+		out.println(String.format(Locale.ROOT, "%-17s %-29s scale bar pasted at (%d, %d): %s of the images change their decision; %s flag(s) raised",
+			"cells-shortcut.pt", "sample-data/cells-shortcut", x0, y0, audit.properties().get("flip_rate"), audit.properties().get("flags")));
+		final AnalysisResults compare = analysis(context, "compare", null, shortcut, Map.of("input_dir", set.toString(),
+			"methods", "saliency,grad-cam,integrated-gradients", "method_parameters", "integrated-gradients.steps=16", "steps", "10",
+			"max_images", "8"), new File(dir, "compare.tif"));
+		for (int i = 0; i < compare.table().size(); i++) {
+			out.println(String.format(Locale.ROOT, "%-17s %-29s %-21s deletion AUC %.3f, pointing game %.2f, randomized Spearman %.2f",
+				"cells-shortcut.pt", "compare (8 images)", compare.table().getStringValue("method", i),
+				compare.table().getValue("deletion_auc_mean", i), compare.table().getValue("pointing_game_mean", i),
+				compare.table().getValue("randomized_spearman_mean", i)));
+		}
+	}
+
+	/** Runs an inside-the-network or evaluation command and writes its files beside {@code main}. */
+	private static AnalysisResults analysis(final Context context, final String name, final Path image, final File model,
+		final Map<String, String> params, final File main)
+	{
+		final AnalysisResults r = Analyses.analyse(context, ExplainCommands.commandByName(context.service(CommandService.class), name),
+			image == null ? null : Main.openImage(image.toFile()), model, params);
+		final Path table = main.toPath().toAbsolutePath().resolveSibling(Main.baseName(main) + ".csv");
+		for (final Analyses.Output f : Analyses.files(r, main.toPath(), table).values()) f.write.get();
+		return r;
 	}
 
 	/** {share of total |saliency| inside a mask, share of the image the mask covers}; empty without a mask file. */

@@ -10,6 +10,7 @@ import io.github.explainij.model.ModelSpec;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModuleItem;
 import org.scijava.module.ModuleItem;
+import org.scijava.widget.FileWidget;
 
 import java.awt.Button;
 import java.awt.Checkbox;
@@ -246,7 +247,11 @@ public final class CommandDialog {
 		}
 		else if (t == File.class) {
 			final String path = value == null ? "" : ((File) value).getPath();
-			gd.addFileField(key, path, Math.max(30, Math.min(60, path.length() + 2))); // the whole path in view
+			final int columns = Math.max(30, Math.min(60, path.length() + 2)); // the whole path in view
+			// a folder (input_dir): Browse chooses a folder, not a file
+			final String style = item.getWidgetStyle();
+			if (style != null && style.contains(FileWidget.DIRECTORY_STYLE)) gd.addDirectoryField(key, path, columns);
+			else gd.addFileField(key, path, columns);
 			if (!GraphicsEnvironment.isHeadless() && item.getName().equals(Options.MODEL_FILE)) {
 				// the model's Browse lists .pt files, and the target list follows the model typed here
 				modelField = (TextField) gd.getStringFields().lastElement();

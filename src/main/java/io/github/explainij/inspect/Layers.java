@@ -38,4 +38,20 @@ public final class Layers {
 		}
 		return names;
 	}
+
+	/**
+	 * One sample's activations averaged over space per channel: [1, C, H, W] (or [1, C, D, H, W]) gives C
+	 * values; a flat stage [1, F] is returned as it is. Summed in double.
+	 */
+	public static double[] channelMeans(final float[] values, final Shape shape) {
+		final int c = (int) shape.get(1);
+		final int per = values.length / c;
+		final double[] out = new double[c];
+		for (int k = 0; k < c; k++) {
+			double sum = 0;
+			for (int p = 0; p < per; p++) sum += values[k * per + p];
+			out[k] = sum / per;
+		}
+		return out;
+	}
 }
