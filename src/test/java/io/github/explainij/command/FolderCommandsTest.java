@@ -18,7 +18,6 @@ import ij.measure.ResultsTable;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.TestData;
-import io.github.explainij.cli.CommandRunner;
 import io.github.explainij.inspect.GradientReceptiveField;
 import io.github.explainij.model.Network;
 
@@ -34,8 +33,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 
 /**
@@ -66,21 +63,8 @@ class FolderCommandsTest extends CommandTestContext {
 		Files.writeString(subset.resolve("labels.csv"), csv, StandardCharsets.UTF_8);
 	}
 
-	/** Runs an analysis command (CommandTestContext.runCommand finds attribution commands only). */
-	private static Module run(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
-		return new CommandRunner(context).run(ExplainCommands.commandByName(context.service(CommandService.class), name), image,
-			model.toFile(), params);
-	}
-
 	private static Path model() {
 		return TestData.repo().resolve(ref.get("model").getAsString());
-	}
-
-	private static AnalysisResults results(final Module m) {
-		assertNull(ExplainCommands.cancelReason(m), () -> "refused: " + ExplainCommands.cancelReason(m));
-		final AnalysisResults r = ((AnalysisCommand) ((CommandModule) m).getCommand()).results();
-		assertNotNull(r);
-		return r;
 	}
 
 	private static String refusal(final String command, final ImagePlus image, final Map<String, String> params) {
