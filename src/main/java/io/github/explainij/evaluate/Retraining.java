@@ -44,6 +44,7 @@ public final class Retraining {
 		this.learningRate = learningRate;
 		this.momentum = momentum;
 		this.names = network.parameterNames();
+		network.trainParameters();
 	}
 
 	/** The current values of every parameter, by name (to restore them later). */

@@ -124,17 +124,22 @@ public final class Network implements AutoCloseable {
 
 	/**
 	 * Loads a private copy of a model whose weights may then be changed ({@link #setParameter(String, float[])})
-	 * or trained: a new module, never the shared one of {@code ModelService}'s cache, loaded with
-	 * {@code trainParam=true} and with a gradient for every floating parameter. The model file is only read.
-	 * Close it when done.
+	 * or trained ({@link #trainParameters()}): a new module, never the shared one of {@code ModelService}'s
+	 * cache. The model file is only read. Close it when done.
 	 */
 	public static Network loadPrivate(final Path file, final Device device) {
-		final Network copy = load(file, device);
-		for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : copy.block.getParameters()) {
+		return load(file, device);
+	}
+
+	/**
+	 * Gives every floating parameter of a private copy a gradient again (switched off at load: see
+	 * {@link #withoutParameterGradients}), so that backward passes fill them for training.
+	 */
+	public void trainParameters() {
+		for (final ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : block.getParameters()) {
 			final NDArray weights = p.getValue().getArray();
 			if (weights.getDataType().isFloating()) weights.setRequiresGradient(true);
 		}
-		return copy;
 	}
 
 	/** Refuses a model file whose SHA-256 is not the one its sidecar pins. */
