@@ -74,14 +74,7 @@ class RealWindowIT {
 		require(onPath("xdotool"), "xdotool (apt-get install xdotool)");
 		require(onPath("import"), "ImageMagick's import (apt-get install imagemagick)");
 
-		final Path installed = Path.of(System.getProperty("explainij.imagejInstall", "target/ImageJ")).toAbsolutePath();
-		assertTrue(Files.isDirectory(installed.resolve("plugins/jars")), installed + " is missing: it is built by mvn package");
-
-		// a fresh ImageJ 1.x folder: ij.jar, then target/ImageJ copied over it
-		final Path ij = tmp.resolve("ImageJ");
-		Files.createDirectories(ij);
-		Files.copy(ijJar(), ij.resolve("ij.jar"));
-		copyTree(installed, ij);
+		final Path ij = installImageJ();
 		final Path data = tmp.resolve("models");
 		Files.createDirectories(data);
 		for (final String f : new String[] { "cells-gap.pt", "cells-gap.json" }) Files.copy(TestData.repo().resolve("models").resolve(f), data.resolve(f));
@@ -126,24 +119,7 @@ class RealWindowIT {
 			"File.saveString('done', '" + out.resolve("macro_done") + "');",
 			"run('Quit');", ""));
 
-		final List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-			"-Duser.home=" + tmp.resolve("home"), "-jar", "ij.jar", "-port0", "-eval", "runMacro('" + macro + "');");
-		final List<String> cmd = new ArrayList<>();
-		log = tmp.resolve("imagej.log");
-		if (haveDisplay) {
-			cmd.addAll(java);
-		}
-		else {
-			display = tmp.resolve("display");
-			xauth = tmp.resolve("xauthority");
-			cmd.addAll(List.of("xvfb-run", "-a", "-f", xauth.toString(), "-s", "-screen 0 1280x640x24", "bash", "-c",
-				"echo \"$DISPLAY\" > '" + display + "'; exec \"$@\"", "imagej"));
-			cmd.addAll(java);
-		}
-		final ProcessBuilder pb = new ProcessBuilder(cmd).directory(ij.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-		// libtorch is unpacked once into DJL's cache; the child's home is the test's, so point it there
-		pb.environment().putIfAbsent("DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
-		imagej = pb.start();
+		launch(ij, macro, haveDisplay);
 		try {
 			waitForFile(out.resolve("ready"));
 			// on a busy machine a menu may open after the next key: then close the menus and try again
@@ -208,6 +184,115 @@ class RealWindowIT {
 		assertTrue(prefs.contains(".explainij.saliency.absolute=true"), prefs);
 		assertTrue(prefs.contains(".explainij.target=predicted"), prefs);
 		assertTrue(!prefs.contains("grad-cam"), prefs);
+	}
+
+	/**
+	 * The inside-the-network commands in the real window, as a macro author runs them: Feature Maps shows
+	 * its stack, its montage and its table; Activation Maximization its image, trajectory and objective
+	 * plot, and records the objective. Screenshots of the screen after each go to target/screenshots/
+	 * (inside_feature_maps.png, inside_activation_max.png); the saved maps must equal the activations
+	 * computed here.
+	 */
+	@Test
+	void insideTheNetworkCommandsShowTheirResults() throws Exception {
+		final boolean haveDisplay = System.getenv("DISPLAY") != null && !System.getenv("DISPLAY").isEmpty();
+		require(haveDisplay || onPath("xvfb-run"), "xvfb-run (apt-get install xvfb xauth)");
+		require(onPath("import"), "ImageMagick's import (apt-get install imagemagick)");
+		final Path ij = installImageJ();
+		final Path data = Files.createDirectories(tmp.resolve("models"));
+		for (final String f : new String[] { "cells-gap.pt", "cells-gap.json" }) Files.copy(TestData.repo().resolve("models").resolve(f), data.resolve(f));
+		final Path sample = data.resolve("mitotic_000.tif");
+		Files.copy(TestData.sample("cells", "mitotic_000"), sample);
+		final Path model = data.resolve("cells-gap.pt");
+		Files.createDirectories(tmp.resolve("home/.imagej"));
+		Files.writeString(tmp.resolve("home/.imagej/IJ_Prefs.txt"), "ij.x=10\nij.y=10\n");
+		out = Files.createDirectories(tmp.resolve("out"));
+		final Path shots = Path.of(System.getProperty("explainij.screenshots", "target/screenshots")).toAbsolutePath();
+		Files.createDirectories(shots);
+		final Path macro = tmp.resolve("inside.ijm");
+		Files.writeString(macro, String.join("\n",
+			"open('" + sample + "');",
+			"source = getImageID();",
+			"run('Feature Maps', 'model_file=[" + model + "] layer=relu1 montage device=auto');",
+			"File.saveString(getTitle() + '\\n' + nImages + '\\n' + Table.size('Explain-IJ feature maps') + '\\n' + nSlices, '" +
+				out.resolve("feature_maps.txt") + "');",
+			"run('Set... ', 'zoom=400');",
+			"saveAs('Tiff', '" + out.resolve("feature_maps.tif") + "');",
+			"File.saveString('shown', '" + out.resolve("fm_done") + "');",
+			"while (!File.exists('" + out.resolve("go") + "')) wait(100);",
+			"selectImage(source);",
+			"run('Activation Maximization', 'model_file=[" + model + "] objective=class target=mitotic steps=20 step_size=0.5 " +
+				"init=noise parameterization=pixel record_every=5 seed=1 device=auto');",
+			"File.saveString(Property.get('objective_start') + '\\n' + Property.get('objective_end') + '\\n' + nImages, '" +
+				out.resolve("activation_max.txt") + "');",
+			"File.saveString('shown', '" + out.resolve("am_done") + "');",
+			"while (!File.exists('" + out.resolve("go2") + "')) wait(100);",
+			"File.saveString('done', '" + out.resolve("macro_done") + "');",
+			"run('Quit');", ""));
+		launch(ij, macro, haveDisplay);
+		try {
+			waitForFile(out.resolve("fm_done"));
+			Thread.sleep(1500); // let AWT paint the windows
+			x("import", "-window", "root", shots.resolve("inside_feature_maps.png").toString());
+			Files.writeString(out.resolve("go"), "go");
+			waitForFile(out.resolve("am_done"));
+			Thread.sleep(1500);
+			x("import", "-window", "root", shots.resolve("inside_activation_max.png").toString());
+			Files.writeString(out.resolve("go2"), "go");
+			if (!imagej.waitFor(STEP_SECONDS, TimeUnit.SECONDS)) fail("ImageJ did not quit:\n" + printed());
+		}
+		finally {
+			if (imagej.isAlive()) imagej.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		assertTrue(Files.exists(out.resolve("macro_done")), "the macro did not finish:\n" + printed());
+		// the stack (active), its montage and the source are open; the table has a row per channel
+		final List<String> fm = Files.readAllLines(out.resolve("feature_maps.txt"));
+		assertTrue(fm.get(0).startsWith("Feature maps of relu1"), fm.get(0));
+		assertEquals(List.of("3", "16", "16"), fm.subList(1, 4));
+		final ImagePlus image = IJ.openImage(sample.toString());
+		final io.github.explainij.inspect.FeatureMaps maps = io.github.explainij.inspect.FeatureMaps.of(TestData.network(model),
+			ImagePlusAdapter.planes(ImagePlusAdapter.currentPlanes(image)), image.getWidth(), image.getHeight(), "relu1");
+		final ImagePlus saved = IJ.openImage(out.resolve("feature_maps.tif").toString());
+		for (final int c : new int[] { 0, 7, 15 }) {
+			assertRelativeClose(maps.channel(c), (float[]) saved.getStack().getProcessor(c + 1).getPixels(), 1e-6, "relu1 channel " + c);
+		}
+		// the objective rose, and the image, its trajectory and the objective plot opened
+		final List<String> am = Files.readAllLines(out.resolve("activation_max.txt"));
+		assertTrue(Double.parseDouble(am.get(1)) > Double.parseDouble(am.get(0)) + 1, am.toString());
+		assertEquals("6", am.get(2));
+	}
+
+	/** A fresh ImageJ 1.x folder: ij.jar, then target/ImageJ (the install the README describes) copied over it. */
+	private Path installImageJ() throws Exception {
+		final Path installed = Path.of(System.getProperty("explainij.imagejInstall", "target/ImageJ")).toAbsolutePath();
+		assertTrue(Files.isDirectory(installed.resolve("plugins/jars")), installed + " is missing: it is built by mvn package");
+		final Path ij = tmp.resolve("ImageJ");
+		Files.createDirectories(ij);
+		Files.copy(ijJar(), ij.resolve("ij.jar"));
+		copyTree(installed, ij);
+		return ij;
+	}
+
+	/** Starts ImageJ as an application in its folder, running the macro, under xvfb-run unless there is a display. */
+	private void launch(final Path ij, final Path macro, final boolean haveDisplay) throws IOException {
+		final List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+			"-Duser.home=" + tmp.resolve("home"), "-jar", "ij.jar", "-port0", "-eval", "runMacro('" + macro + "');");
+		final List<String> cmd = new ArrayList<>();
+		log = tmp.resolve("imagej.log");
+		if (haveDisplay) {
+			cmd.addAll(java);
+		}
+		else {
+			display = tmp.resolve("display");
+			xauth = tmp.resolve("xauthority");
+			cmd.addAll(List.of("xvfb-run", "-a", "-f", xauth.toString(), "-s", "-screen 0 1280x640x24", "bash", "-c",
+				"echo \"$DISPLAY\" > '" + display + "'; exec \"$@\"", "imagej"));
+			cmd.addAll(java);
+		}
+		final ProcessBuilder pb = new ProcessBuilder(cmd).directory(ij.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+		// libtorch is unpacked once into DJL's cache; the child's home is the test's, so point it there
+		pb.environment().putIfAbsent("DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
+		imagej = pb.start();
 	}
 
 	private static void require(final boolean ok, final String what) {
