@@ -52,7 +52,10 @@ public class FeatureMapsCommand extends AnalysisCommand {
 			table.addValue("max", maps.max(c));
 			table.addValue("fraction_zero", maps.fractionZero(c));
 		}
-		for (final String c : new String[] { "mean", "max", "fraction_zero" }) table.setDecimalPlaces(table.getColumnIndex(c), -8);
+		// activations are in the network's own units (mostly 0.001 .. 100): plain decimals read best; the TIFF keeps every digit
+		table.setDecimalPlaces(table.getColumnIndex("mean"), 5);
+		table.setDecimalPlaces(table.getColumnIndex("max"), 5);
+		table.setDecimalPlaces(table.getColumnIndex("fraction_zero"), 4);
 		final ImagePlus out = new ImagePlus("Feature maps of " + stage + " (" + source.getTitle() + ")", stack);
 		out.setProperty("Info", "Explain-IJ feature maps\nlayer: " + stage + "\nsource: " + source.getTitle());
 		out.setProp("method", "feature-maps");
