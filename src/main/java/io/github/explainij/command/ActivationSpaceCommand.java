@@ -35,11 +35,6 @@ public class ActivationSpaceCommand extends AnalysisCommand {
 	protected String layer = "";
 
 	@Override
-	protected String subject() {
-		return input_dir == null ? "" : "the folder " + input_dir;
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImageFolder folder = ImageFolder.open(folder(input_dir, "the folder of images").toPath()).requireLabels("Activation space");
 		final String stage = Options.layerOrDefault(layer, network);

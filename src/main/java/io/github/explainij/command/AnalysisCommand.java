@@ -41,8 +41,25 @@ public abstract class AnalysisCommand extends ExplainCommand {
 	 */
 	protected abstract AnalysisResults analyse(Network network);
 
-	/** What the run works on, for the log file of an internal failure (e.g. "'cells.tif'", "the folder /data/cells"). */
+	/**
+	 * What the run works on, for the log file of an internal failure ("'cells.tif'", "the folder /data/cells"):
+	 * the command's {@code image} or {@code input_dir} input (the names every command uses for them).
+	 */
 	protected String subject() {
+		for (Class<?> c = getClass(); c != null && c != AnalysisCommand.class; c = c.getSuperclass()) {
+			for (final String name : new String[] { Options.IMAGE, Options.INPUT_DIR }) {
+				try {
+					final java.lang.reflect.Field f = c.getDeclaredField(name);
+					f.setAccessible(true);
+					final Object value = f.get(this);
+					if (value instanceof ImagePlus) return "'" + ((ImagePlus) value).getTitle() + "'";
+					if (value instanceof File) return "the folder " + value;
+				}
+				catch (final NoSuchFieldException | IllegalAccessException e) {
+					// not this class's input
+				}
+			}
+		}
 		return "";
 	}
 

@@ -70,11 +70,6 @@ public class CompareCommand extends EvaluationCommand {
 	protected long seed = 0;
 
 	@Override
-	protected String subject() {
-		return input_dir == null ? "" : "the folder " + input_dir;
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImageFolder folder = ImageFolder.open(folder(input_dir, "input_dir").toPath());
 		final boolean byLabel = target.trim().equalsIgnoreCase(TARGET_LABEL);

@@ -36,11 +36,6 @@ public class DatasetSearchCommand extends AnalysisCommand {
 	protected int top = 9;
 
 	@Override
-	protected String subject() {
-		return input_dir == null ? "" : "the folder " + input_dir;
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImageFolder folder = ImageFolder.open(folder(input_dir, "the folder of images").toPath());
 		final String stage = Options.layerOrDefault(layer, network);

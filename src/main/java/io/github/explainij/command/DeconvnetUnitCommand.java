@@ -36,11 +36,6 @@ public class DeconvnetUnitCommand extends AnalysisCommand {
 	protected int y = 0;
 
 	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImagePlus source = sourceImage(image);
 		final String stage = Options.layerOrDefault(layer, network);

@@ -47,11 +47,6 @@ public class DeepDreamCommand extends AnalysisCommand {
 	protected long seed = 0;
 
 	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImagePlus source = sourceImage(image);
 		final float[][] planes = ImagePlusAdapter.planes(ImagePlusAdapter.currentPlanes(source));

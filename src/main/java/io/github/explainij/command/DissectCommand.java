@@ -47,11 +47,6 @@ public class DissectCommand extends AnalysisCommand {
 	protected int units = 8;
 
 	@Override
-	protected String subject() {
-		return input_dir == null ? "" : "the folder " + input_dir;
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImageFolder folder = ImageFolder.open(folder(input_dir, "the folder").toPath());
 		if (units < 1) throw new ExplainException("units must be at least 1 (how many channels the montage shows), not " + units);

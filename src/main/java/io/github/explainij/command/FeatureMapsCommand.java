@@ -30,11 +30,6 @@ public class FeatureMapsCommand extends AnalysisCommand {
 	protected boolean montage = false;
 
 	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImagePlus source = sourceImage(image);
 		final String stage = Options.layerOrDefault(layer, network);

@@ -42,11 +42,6 @@ public abstract class ImageEvaluationCommand extends EvaluationCommand {
 			"region mask " + region_mask.getName());
 	}
 
-	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
-
 	/**
 	 * The maps an evaluation computed, as its result image: 32-bit raw values, one slice each, recording
 	 * what made them (so that they are never taken for an image to explain).

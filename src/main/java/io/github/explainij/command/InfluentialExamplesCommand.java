@@ -44,11 +44,6 @@ public class InfluentialExamplesCommand extends AnalysisCommand {
 	protected int top = 4;
 
 	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImagePlus source = sourceImage(image);
 		if (top < 1) throw new ExplainException("top must be at least 1 (how many helpful and harmful images are shown), not " + top);

@@ -51,11 +51,6 @@ public class NearestExamplesCommand extends AnalysisCommand {
 	protected String pool = NearestExamples.POOL_NONE;
 
 	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImagePlus source = sourceImage(image);
 		final ImageFolder folder = ImageFolder.open(folder(input_dir, "the folder of images").toPath());

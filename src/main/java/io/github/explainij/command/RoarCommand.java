@@ -17,7 +17,6 @@ import io.github.explainij.target.ScoreKind;
 import io.github.explainij.target.TargetSpec;
 import io.github.explainij.workflow.ImageFolder;
 
-
 import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -85,11 +84,6 @@ public class RoarCommand extends AnalysisCommand {
 
 	static final String INITIAL_RANDOM = "random";
 	static final String INITIAL_TRAINED = "trained";
-
-	@Override
-	protected String subject() {
-		return input_dir == null ? "" : "the folder " + input_dir;
-	}
 
 	@Override
 	protected AnalysisResults analyse(final Network network) {

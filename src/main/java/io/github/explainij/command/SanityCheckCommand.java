@@ -43,11 +43,6 @@ public class SanityCheckCommand extends EvaluationCommand {
 	protected long seed = 1;
 
 	@Override
-	protected String subject() {
-		return image == null ? "" : "'" + image.getTitle() + "'";
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImagePlus source = sourceImage(image);
 		SanityCheck.requireSize(source.getWidth(), source.getHeight());

@@ -68,11 +68,6 @@ public class ShortcutAuditCommand extends AnalysisCommand {
 	protected int y = 0;
 
 	@Override
-	protected String subject() {
-		return input_dir == null ? "" : "the folder " + input_dir;
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImageFolder folder = ImageFolder.open(folder(input_dir, "input_dir").toPath());
 		final boolean table = nuisance_table != null && !nuisance_table.getPath().isEmpty();

@@ -43,11 +43,6 @@ public class SurrogateCommand extends AnalysisCommand {
 	protected long seed = 0;
 
 	@Override
-	protected String subject() {
-		return input_dir == null ? "" : "the folder " + input_dir;
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImageFolder folder = ImageFolder.open(folder(input_dir, "input_dir").toPath());
 		if (max_depth < 1) throw new ExplainException("max_depth must be at least 1, not " + max_depth);

@@ -30,11 +30,6 @@ public class UnitAblationCommand extends AnalysisCommand {
 	protected int channel = -1;
 
 	@Override
-	protected String subject() {
-		return input_dir == null ? "" : "the folder " + input_dir;
-	}
-
-	@Override
 	protected AnalysisResults analyse(final Network network) {
 		final ImageFolder folder = ImageFolder.open(folder(input_dir, Options.INPUT_DIR).toPath());
 		final String stage = Options.layerOrDefault(layer, network);
