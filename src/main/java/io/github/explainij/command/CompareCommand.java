@@ -200,9 +200,9 @@ public class CompareCommand extends EvaluationCommand {
 		}
 		if (!(hi > lo)) { lo = Double.isFinite(lo) ? lo - 1 : 0; hi = lo + 2; }
 		// room above the data for the legend (one line per column), so that no interval hides behind it
-		plot.setLimits(-0.5, methods.size() - 0.5, lo - 0.05 * (hi - lo), hi + (0.05 + 0.07 * columns.size()) * (hi - lo));
+		plot.setLimits(-0.5, methods.size() - 0.5, lo - 0.05 * (hi - lo), hi + (0.05 + 0.1 * columns.size()) * (hi - lo));
 		plot.setColor(Color.BLACK);
-		plot.addLegend(legend.toString().trim());
+		plot.addLegend(legend.toString().trim(), "top-right");
 		return plot;
 	}
 }
