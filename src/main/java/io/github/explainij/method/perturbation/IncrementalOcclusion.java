@@ -39,10 +39,10 @@ final class IncrementalOcclusion {
 	/** The share of a stage's output above which the changed box is not worth patching: full inference from there on. */
 	static final double FULL_SHARE = 0.5;
 
-	/** Values per batched tensor the chunk of windows is sized for (about 8 MB, where batches run fastest here). */
-	static final long CHUNK_VALUES = 2L << 20;
+	/** Values per batched tensor the chunk of windows is sized for (16 MB: many windows per call, few calls). */
+	static final long CHUNK_VALUES = 4L << 20;
 
-	private static final int MAX_CHUNK = 256;
+	private static final int MAX_CHUNK = 1024;
 
 	private static final Set<String> ELEMENTWISE = Set.of("relu", "batchnorm");
 

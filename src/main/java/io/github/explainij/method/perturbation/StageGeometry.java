@@ -21,7 +21,7 @@ import java.util.Random;
 final class StageGeometry {
 
 	/** Probe inputs are at most this long along an axis (the geometry does not depend on the size). */
-	static final int PROBE_LENGTH = 32;
+	static final int PROBE_LENGTH = 16;
 
 	final int kernel;
 	final int stride;
