@@ -7,6 +7,9 @@ Writes two small untrained (seeded) models in the explainable convention to src/
 chosen for the geometry incremental inference has to get right:
   incr-stride2  1 channel, any size: a stride-2 convolution, a dilated convolution (dilation 2), max
                 pooling, a 5x5 stride-2 convolution, global average pooling, a linear head;
+  incr-avgpool  1 channel, any size: average pooling 3/2 with padding 1 that does not count the padding
+                (count_include_pad=False: a margin of zeros beyond the border would change it, so its
+                patches are cut at the border instead), global average pooling, a linear head;
   incr-pool-bn  2 channels, meanstd normalization, fixed 42x38 input: convolution, batch norm (with
                 non-trivial running statistics, eval mode), max pooling 3/2 with padding 1, an unpadded
                 convolution, batch norm, max pooling in ceil mode, flatten, a dense head (linear, ReLU,
@@ -58,6 +61,16 @@ def stride2_model():
             if isinstance(m, (nn.Conv2d, nn.Linear)):
                 m.weight.mul_(3.0)  # an untrained net this small barely reacts to a window: make it react
     return stages
+
+
+def avgpool_model():
+    torch.manual_seed(23)
+    return collections.OrderedDict([
+        ("conv1", nn.Conv2d(1, 4, 3, padding=1)), ("relu1", nn.ReLU()),
+        ("pool1", nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)),
+        ("conv2", nn.Conv2d(4, 6, 3, padding=1)), ("relu2", nn.ReLU()),
+        ("gap", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("fc", nn.Linear(6, 2)),
+    ])
 
 
 def pool_bn_model():
@@ -139,6 +152,9 @@ def main():
     export(pool_bn_model(), os.path.join(models, "incr-pool-bn.pt"), "incr-pool-bn", ["a", "b", "c"], channels=2,
            height=42, width=38, normalize={"type": "meanstd", "mean": [100.0, 50.0], "std": [40.0, 20.0]},
            example=torch.randn(2, 2, 42, 38, generator=torch.Generator().manual_seed(0)))
+    export(avgpool_model(), os.path.join(models, "incr-avgpool.pt"), "incr-avgpool", ["a", "b"], channels=1)
+    case("incr_avgpool_zero", "src/test/resources/models/incr-avgpool.pt", smooth_image(7, 1, 40, 44, 3.0, 1.0),
+         [0.0], [1.0], 8, 4, "zero")
     case("incr_stride2_zero", "src/test/resources/models/incr-stride2.pt", smooth_image(5, 1, 64, 56, 3.0, 1.0),
          [0.0], [1.0], 8, 4, "zero")
     case("incr_pool_bn_mean", "src/test/resources/models/incr-pool-bn.pt", smooth_image(6, 2, 42, 38, 60.0, 90.0),

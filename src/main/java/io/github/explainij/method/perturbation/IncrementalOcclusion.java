@@ -66,10 +66,17 @@ final class IncrementalOcclusion {
 		/** Outputs recomputed per window along y and x (the changed box at the next stage's input). */
 		final int boxY;
 		final int boxX;
+		/**
+		 * What stands for the stage's padding beyond the border (0 for convolution and average pooling, a
+		 * value below any activation for max pooling), so that every patch has one size and the windows
+		 * run in one batch; NaN: patches are cut at the border instead (and batched by size).
+		 */
+		final float margin;
 
 		Step(final int from, final int to, final StageGeometry y, final StageGeometry x, final float[] input, final Shape in, final Shape out,
-			final int boxY, final int boxX)
+			final int boxY, final int boxX, final float margin)
 		{
+			this.margin = margin;
 			this.from = from;
 			this.to = to;
 			this.y = y;
@@ -134,7 +141,10 @@ final class IncrementalOcclusion {
 	String describe() {
 		if (why != null) return "no (" + why + ")";
 		final List<String> names = network.layerNames();
-		final String patched = names.get(0) + ".." + names.get(steps.get(steps.size() - 1).to - 1);
+		final List<String> cut = new ArrayList<>();
+		for (final Step s : steps) if (Float.isNaN(s.margin)) cut.add(names.get(s.from));
+		final String patched = names.get(0) + ".." + names.get(steps.get(steps.size() - 1).to - 1) +
+			(cut.isEmpty() ? "" : " (" + String.join(", ", cut) + " cut at the border)");
 		final String rest = pooledInput != null ? "global mean " + names.get(tail - 1) + " updated" + (tail < stages ? ", " + names.get(tail) +
 			".." + names.get(stages - 1) + " in full" : "") : tail < stages ? names.get(tail) + ".." + names.get(stages - 1) + " in full" : "nothing in full";
 		return "yes (" + patched + " by patches, " + rest + ")";
@@ -162,6 +172,11 @@ final class IncrementalOcclusion {
 		int boxY = Math.min(window, h), boxX = Math.min(window, w);
 		int stage = 0;
 		float[] pooledInput = null;
+		// the kept outputs live in Java memory: stop keeping them (the rest runs in full) before they take a quarter of what is free
+		final Runtime runtime = Runtime.getRuntime();
+		final long keepable = (runtime.maxMemory() - runtime.totalMemory() + runtime.freeMemory()) / 4;
+		long kept = 4L * a.length;
+		boolean memory = false;
 		while (stage < n && shape.dimension() == 4) {
 			final String kind = kinds.get(stage);
 			if (!ELEMENTWISE.contains(kind) && !CONVOLUTION_LIKE.contains(kind)) break;
@@ -175,6 +190,11 @@ final class IncrementalOcclusion {
 				out = o.toFloatArray();
 			}
 			if (outShape.dimension() != 4) break;
+			kept += 4L * out.length;
+			if (kept > keepable) {
+				memory = true;
+				break;
+			}
 			final int oh = (int) outShape.get(2), ow = (int) outShape.get(3);
 			if (kind.equals("avgpool") && oh == 1 && ow == 1 && end == stage + 1 && isMean(a, out, (int) shape.get(1), (int) (shape.get(2) * shape.get(3)))) {
 				// a global average pooling: its output is updated from the box's change of sum
@@ -189,15 +209,53 @@ final class IncrementalOcclusion {
 			if (g == null || !g[0].gives((int) shape.get(2), oh) || !g[1].gives((int) shape.get(3), ow)) break;
 			final int my = Math.min(oh, g[0].reach(boxY)), mx = Math.min(ow, g[1].reach(boxX));
 			if ((double) my * mx > FULL_SHARE * oh * ow) break;
-			steps.add(new Step(stage, end, g[0], g[1], a, shape, outShape, my, mx));
+			final Step uniform = new Step(stage, end, g[0], g[1], a, shape, outShape, my, mx, kind.equals("maxpool") ? BELOW_ANY : 0f);
+			steps.add(reproduces(network, uniform, boxY, boxX, out) ? uniform
+				: new Step(stage, end, g[0], g[1], a, shape, outShape, my, mx, Float.NaN));
 			boxY = my;
 			boxX = mx;
 			a = out;
 			shape = outShape;
 			stage = end;
 		}
-		if (steps.isEmpty()) return impossible("no stage before " + network.layerNames().get(stage) + " can be patched");
+		if (steps.isEmpty()) {
+			return impossible(memory ? "the first stage's output would take more than a quarter of the free Java memory"
+				: "the first stage, " + network.layerNames().get(0) + " (" + kinds.get(0) + "), cannot be patched");
+		}
 		return new IncrementalOcclusion(network, steps, n, stage, a, shape, pooledInput, Math.min(window, h), Math.min(window, w), null);
+	}
+
+	/** Stands for max pooling's padding (minus infinity) beyond the border: finite, so the stages' checks pass. */
+	private static final float BELOW_ANY = -1e30f;
+
+	/**
+	 * Whether patches of one size, with the step's margin beyond the border, give the kept output at the
+	 * top-left and bottom-right corners (where the margin is read).
+	 */
+	private static boolean reproduces(final Network network, final Step s, final int boxY, final int boxX, final float[] out) {
+		final int[] oy = { 0, s.height - boxY }, ox = { 0, s.width - boxX };
+		final float[][] values = new float[2][s.channels * boxY * boxX];
+		for (int i = 0; i < 2; i++) {
+			for (int k = 0; k < s.channels; k++) {
+				for (int y = 0; y < boxY; y++) {
+					System.arraycopy(s.input, (k * s.height + oy[i] + y) * s.width + ox[i], values[i], (k * boxY + y) * boxX, boxX);
+				}
+			}
+		}
+		new IncrementalOcclusion(network, List.of(s), 0, 0, null, null, null, 0, 0, null).step(s, boxY, boxX, oy, ox, values);
+		double largest = 1, worst = 0;
+		for (int i = 0; i < 2; i++) {
+			for (int k = 0; k < s.outChannels; k++) {
+				for (int y = 0; y < s.boxY; y++) {
+					for (int x = 0; x < s.boxX; x++) {
+						final float kept = out[(k * s.outHeight + oy[i] + y) * s.outWidth + ox[i] + x];
+						largest = Math.max(largest, Math.abs(kept));
+						worst = Math.max(worst, Math.abs(kept - values[i][(k * s.boxY + y) * s.boxX + x]));
+					}
+				}
+			}
+		}
+		return worst <= 1e-5 * largest;
 	}
 
 	/** Whether {@code out} [C] is the spatial mean of {@code in} [C, plane] (to float precision). */
@@ -295,9 +353,11 @@ final class IncrementalOcclusion {
 		for (int i = 0; i < count; i++) {
 			firstY[i] = Math.min(Math.max(0, s.y.firstReached(oy[i])), s.outHeight - s.boxY);
 			firstX[i] = Math.min(Math.max(0, s.x.firstReached(ox[i])), s.outWidth - s.boxX);
-			startY[i] = s.y.patchStart(firstY[i]);
-			startX[i] = s.x.patchStart(firstX[i]);
-			final int endY = s.y.patchEnd(firstY[i] + s.boxY - 1, s.height), endX = s.x.patchEnd(firstX[i] + s.boxX - 1, s.width);
+			final boolean cut = Float.isNaN(s.margin);
+			startY[i] = s.y.patchStart(firstY[i], cut);
+			startX[i] = s.x.patchStart(firstX[i], cut);
+			final int endY = s.y.patchEnd(firstY[i] + s.boxY - 1, cut ? s.height : Integer.MAX_VALUE);
+			final int endX = s.x.patchEnd(firstX[i] + s.boxX - 1, cut ? s.width : Integer.MAX_VALUE);
 			final PatchShape key = new PatchShape(endY - startY[i] + 1, endX - startX[i] + 1, firstY[i] - startY[i] / s.y.stride,
 				firstX[i] - startX[i] / s.x.stride);
 			groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
@@ -310,10 +370,18 @@ final class IncrementalOcclusion {
 			final float[] batch = new float[members.size() * patchSize];
 			for (int m = 0; m < members.size(); m++) {
 				final int i = members.get(m), offset = m * patchSize;
+				// the kept input, and the margin where the patch reaches beyond the border
+				final int xa = Math.max(0, startX[i]), xb = Math.min(s.width, startX[i] + p.lengthX());
 				for (int k = 0; k < s.channels; k++) {
 					for (int y = 0; y < p.lengthY(); y++) {
-						System.arraycopy(s.input, k * plane + (startY[i] + y) * s.width + startX[i], batch, offset + (k * p.lengthY() + y) * p.lengthX(),
-							p.lengthX());
+						final int row = offset + (k * p.lengthY() + y) * p.lengthX(), yy = startY[i] + y;
+						if (yy < 0 || yy >= s.height) {
+							java.util.Arrays.fill(batch, row, row + p.lengthX(), s.margin);
+							continue;
+						}
+						java.util.Arrays.fill(batch, row, row + xa - startX[i], s.margin);
+						System.arraycopy(s.input, k * plane + yy * s.width + xa, batch, row + xa - startX[i], xb - xa);
+						java.util.Arrays.fill(batch, row + xb - startX[i], row + p.lengthX(), s.margin);
 					}
 				}
 				// the window's changed values, where the box overlaps the patch

@@ -59,15 +59,17 @@ final class StageGeometry {
 	/**
 	 * The first input of the patch that computes outputs from {@code firstOutput} on with real values:
 	 * a multiple of the stride (so patch outputs fall on the stage's own output grid) at or before the
-	 * first output's first input, or 0 at the border (where the stage's own padding is the real one).
+	 * first output's first input; with {@code cut}, not before 0 (the stage's own padding is then the
+	 * real one), else possibly before the border (where a margin stands for the padding).
 	 */
-	int patchStart(final int firstOutput) {
-		return Math.max(0, firstOutput * stride - stride * Math.floorDiv(padding + stride - 1, stride));
+	int patchStart(final int firstOutput, final boolean cut) {
+		final int start = firstOutput * stride - stride * Math.floorDiv(padding + stride - 1, stride);
+		return cut ? Math.max(0, start) : start;
 	}
 
-	/** The last input of the patch that computes outputs up to {@code lastOutput}, within an input of {@code length}. */
+	/** The last input of the patch that computes outputs up to {@code lastOutput}, not beyond {@code length - 1}. */
 	int patchEnd(final int lastOutput, final int length) {
-		return Math.min(length - 1, lastOutput * stride - padding + kernel - 1);
+		return (int) Math.min(length - 1L, (long) lastOutput * stride - padding + kernel - 1);
 	}
 
 	/** Whether an input of {@code in} positions gives {@code out} outputs under this geometry (floor or ceil mode). */
@@ -106,6 +108,9 @@ final class StageGeometry {
 			final NDArray o = network.forwardLayers(scope.create(input, new Shape(probes + 1, channels, py, px)), stage, stage + 1, false);
 			shape = o.getShape();
 			out = o.toFloatArray();
+		}
+		catch (final RuntimeException e) {
+			return null; // the stage does not take a probe this small (a kernel larger than it): not measured
 		}
 		if (shape.dimension() != 4) return null;
 		final int oc = (int) shape.get(1), oh = (int) shape.get(2), ow = (int) shape.get(3), outSize = oc * oh * ow;

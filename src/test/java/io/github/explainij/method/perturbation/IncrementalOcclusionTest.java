@@ -67,13 +67,15 @@ class IncrementalOcclusionTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "incr_stride2_zero", "incr_pool_bn_mean" })
+	@ValueSource(strings = { "incr_stride2_zero", "incr_pool_bn_mean", "incr_avgpool_zero" })
 	void equalsCaptumAndFullPassesOnStridesPoolingBatchNormAndDenseHead(final String name) {
 		final JsonObject f = fixture(name);
 		final ExplainRequest request = new ExplainRequest(TestData.network(TestData.repo().resolve(f.get("model").getAsString())),
 			TestData.fixtureImage(f, "input_shape"), TargetSpec.index(f.get("target").getAsInt()), ScoreKind.LOGIT);
 		final String plan = name.equals("incr_stride2_zero") ? "yes (conv1..relu3 by patches, global mean gap updated, flatten..fc in full)"
-			: "yes (conv1..pool2 by patches, flatten..fc2 in full)";
+			: name.equals("incr_pool_bn_mean") ? "yes (conv1..pool2 by patches, flatten..fc2 in full)"
+			// average pooling that does not count its padding: no margin stands for it, its patches are cut at the border
+			: "yes (conv1..relu2 (pool1 cut at the border) by patches, global mean gap updated, flatten..fc in full)";
 		final OcclusionSensitivity.Result r = bothWays(request, f.get("window").getAsInt(), f.get("stride").getAsInt(), f.get("fill").getAsString(),
 			plan);
 		assertRelativeClose(TestData.floats(f.getAsJsonArray("attribution")), ImagePlusAdapter.toChw(r.attribution().map()), 1e-4, name);
@@ -139,6 +141,11 @@ class IncrementalOcclusionTest {
 			ImagePlusAdapter.fromPlanes(new float[][] { new float[64] }, 8, 8), TargetSpec.index(0), ScoreKind.LOGIT);
 		assertEquals("no (the model does not expose usable stages)", occlusion(4, 2, "zero", 0, OcclusionSensitivity.INCREMENTAL_AUTO)
 			.explain(plain).results().get("incremental_inference"));
+		final ExplainRequest flattenFirst = new ExplainRequest(TestData.network(TestData.testModel("linear-8x8")),
+			ImagePlusAdapter.fromPlanes(new float[][] { new float[64] }, 8, 8), TargetSpec.index(0), ScoreKind.LOGIT);
+		assertEquals("incremental occlusion is not possible here: the first stage, flatten (flatten), cannot be patched. " +
+			"Choose incremental=auto or off", assertThrows(ExplainException.class,
+				() -> occlusion(4, 2, "zero", 0, OcclusionSensitivity.INCREMENTAL_ON).explain(flattenFirst)).getMessage());
 		assertEquals("incremental must be auto, on or off, not 'yes'",
 			assertThrows(ExplainException.class, () -> occlusion(4, 2, "zero", 0, "yes")).getMessage());
 	}
@@ -156,8 +163,9 @@ class IncrementalOcclusionTest {
 		assertEquals("kernel 3, stride 2, padding 1", String.valueOf(StageGeometry.fit(first, last, out)));
 		// inputs 0 and 1 reach output 0, input 2 outputs 0 and 1, ...: 3 outputs for 4 changed inputs at worst
 		assertEquals(3, truth.reach(4));
-		assertEquals(0, truth.patchStart(0));
-		assertEquals(2, truth.patchStart(2));
+		assertEquals(0, truth.patchStart(0, true));
+		assertEquals(-2, truth.patchStart(0, false));
+		assertEquals(2, truth.patchStart(2, true));
 		// reaches no geometry gives: every input reaching every output
 		java.util.Arrays.fill(first, 0);
 		java.util.Arrays.fill(last, out - 1);
