@@ -202,9 +202,11 @@ public final class OcclusionSensitivity implements AttributionMethod {
 		}
 		final String batchDescription;
 		if (plan != null && plan.possible()) {
-			final int chunk = plan.chunk(batchSize, total);
+			// a window's patches take less memory than its full pass: a user's batch is capped as for full passes
+			final MemoryBudget.BatchChoice capped = batchSize > 0 ? BatchedScores.choice(request, batchSize, total) : null;
+			final int chunk = plan.chunk(capped == null ? 0 : capped.batch(), total);
 			plan.run(request, total, chunk, index -> box(index, columns, rows, w, h, d), fillImage, sink);
-			batchDescription = batchSize == 0 ? "auto (" + chunk + ")" : Integer.toString(batchSize);
+			batchDescription = capped == null ? "auto (" + chunk + ")" : Batching.describe(batchSize, capped);
 		}
 		else {
 			final MemoryBudget.BatchChoice batches = BatchedScores.choice(request, batchSize, total);
