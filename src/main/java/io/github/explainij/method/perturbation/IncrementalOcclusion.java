@@ -242,7 +242,7 @@ final class IncrementalOcclusion {
 				}
 			}
 		}
-		new IncrementalOcclusion(network, List.of(s), 0, 0, null, null, null, 0, 0, null).step(s, boxY, boxX, oy, ox, values);
+		step(network, s, boxY, boxX, oy, ox, values);
 		double largest = 1, worst = 0;
 		for (int i = 0; i < 2; i++) {
 			for (int k = 0; k < s.outChannels; k++) {
@@ -333,7 +333,7 @@ final class IncrementalOcclusion {
 				values[i] = v;
 			}
 			for (final Step s : steps) {
-				step(s, boxY, boxX, oy, ox, values);
+				step(network, s, boxY, boxX, oy, ox, values);
 				boxY = s.boxY;
 				boxX = s.boxX;
 			}
@@ -346,7 +346,9 @@ final class IncrementalOcclusion {
 	private record PatchShape(int lengthY, int lengthX, int offsetY, int offsetX) {}
 
 	/** Runs one step on every window's patch, batched by patch shape; replaces the boxes by the step's recomputed outputs. */
-	private void step(final Step s, final int boxY, final int boxX, final int[] oy, final int[] ox, final float[][] values) {
+	private static void step(final Network network, final Step s, final int boxY, final int boxX, final int[] oy, final int[] ox,
+		final float[][] values)
+	{
 		final int count = oy.length;
 		final int[] firstY = new int[count], firstX = new int[count], startY = new int[count], startX = new int[count];
 		final Map<PatchShape, List<Integer>> groups = new LinkedHashMap<>();
