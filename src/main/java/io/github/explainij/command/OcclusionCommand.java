@@ -53,13 +53,19 @@ public class OcclusionCommand extends AttributionCommand {
 	@Parameter(label = "Batch size (0 = automatic)", min = "0", description = Options.BATCH_SIZE_DESCRIPTION)
 	private int batch_size = 0;
 
+	@Parameter(label = "Incremental inference", choices = { OcclusionSensitivity.INCREMENTAL_AUTO, OcclusionSensitivity.INCREMENTAL_ON,
+		OcclusionSensitivity.INCREMENTAL_OFF }, description = "Recompute only what each window can change, stage by stage (Krypton, " +
+			"Nakandala et al. 2019): the same numbers, many times faster. auto: where the model's stages allow it; on: refuse where " +
+			"they do not; off: a full pass of the model for every window.")
+	private String incremental = OcclusionSensitivity.INCREMENTAL_AUTO;
+
 	@Parameter(type = ItemIO.OUTPUT, label = "Window map")
 	private ImagePlus window_map;
 
 	@Override
 	public OcclusionSensitivity method() {
 		return new OcclusionSensitivity(PixelUnits.toPixels(window, units, image, "window"), PixelUnits.toPixels(stride, units, image, "stride"),
-			window_z, stride_z, Fill.parse(fill, fill_value, false), batch_size);
+			window_z, stride_z, Fill.parse(fill, fill_value, false), batch_size, incremental);
 	}
 
 	@Override

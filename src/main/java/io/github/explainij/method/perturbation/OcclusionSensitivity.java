@@ -26,6 +26,11 @@ import java.util.Map;
  * </ul>
  * Besides the map, the classic view of the paper: the target's class probability with the window at
  * each position ({@link Result#windowMap()}, one value per window position).
+ * <p>
+ * On a model with stages the windows are computed by incremental inference ({@link IncrementalOcclusion},
+ * Krypton): only what each window can change is recomputed, stage by stage; the numbers are those of
+ * full passes up to float rounding. {@code incremental} chooses: {@code auto} (where the model allows),
+ * {@code on} (refuse where it does not) or {@code off} (a full pass per window).
  */
 public final class OcclusionSensitivity implements AttributionMethod {
 
@@ -37,6 +42,14 @@ public final class OcclusionSensitivity implements AttributionMethod {
 	private final int strideZ;
 	private final Fill fill;
 	private final int batchSize;
+	private final String incremental;
+
+	/** Incremental inference where the model allows it (the default). */
+	public static final String INCREMENTAL_AUTO = "auto";
+	/** Incremental inference, or a clear refusal where the model does not allow it. */
+	public static final String INCREMENTAL_ON = "on";
+	/** A full pass for every window. */
+	public static final String INCREMENTAL_OFF = "off";
 
 	/**
 	 * @param window side of the square window, in pixels
@@ -55,6 +68,19 @@ public final class OcclusionSensitivity implements AttributionMethod {
 	public OcclusionSensitivity(final int window, final int stride, final int windowZ, final int strideZ, final Fill fill,
 		final int batchSize)
 	{
+		this(window, stride, windowZ, strideZ, fill, batchSize, INCREMENTAL_AUTO);
+	}
+
+	/**
+	 * @param incremental {@link #INCREMENTAL_AUTO}, {@link #INCREMENTAL_ON} or {@link #INCREMENTAL_OFF}
+	 */
+	public OcclusionSensitivity(final int window, final int stride, final int windowZ, final int strideZ, final Fill fill,
+		final int batchSize, final String incremental)
+	{
+		if (!INCREMENTAL_AUTO.equals(incremental) && !INCREMENTAL_ON.equals(incremental) && !INCREMENTAL_OFF.equals(incremental)) {
+			throw new ExplainException("incremental must be auto, on or off, not '" + incremental + "'");
+		}
+		this.incremental = incremental;
 		if (windowZ < 1) throw new ExplainException("window_z must be at least 1 slice, not " + windowZ);
 		if (strideZ < 1 || strideZ > windowZ) {
 			throw new ExplainException("stride_z must be between 1 and window_z (" + windowZ + " slices), not " + strideZ);
@@ -170,9 +196,23 @@ public final class OcclusionSensitivity implements AttributionMethod {
 				}
 			}
 		};
-		final MemoryBudget.BatchChoice batches = BatchedScores.choice(request, batchSize, total);
-		final int batch = batches.batch();
-		BatchedScores.run(request, total, batch, sampler, sink);
+		final IncrementalOcclusion plan = incremental.equals(INCREMENTAL_OFF) ? null : IncrementalOcclusion.plan(request, window);
+		if (incremental.equals(INCREMENTAL_ON) && !plan.possible()) {
+			throw new ExplainException("incremental occlusion is not possible here: " + plan.whyNot() + ". Choose incremental=auto or off");
+		}
+		final String batchDescription;
+		if (plan != null && plan.possible()) {
+			// a window's patches take less memory than its full pass: a user's batch is capped as for full passes
+			final MemoryBudget.BatchChoice capped = batchSize > 0 ? BatchedScores.choice(request, batchSize, total) : null;
+			final int chunk = plan.chunk(capped == null ? 0 : capped.batch(), total);
+			plan.run(request, total, chunk, index -> box(index, columns, rows, w, h, d), fillImage, sink);
+			batchDescription = capped == null ? "auto (" + chunk + ")" : Batching.describe(batchSize, capped);
+		}
+		else {
+			final MemoryBudget.BatchChoice batches = BatchedScores.choice(request, batchSize, total);
+			BatchedScores.run(request, total, batches.batch(), sampler, sink);
+			batchDescription = Batching.describe(batchSize, batches);
+		}
 		final float[] map = new float[n];
 		for (int i = 0; i < n; i++) map[i] = count[i] == 0 ? 0 : (float) (sum[i] / count[i]);
 		final Map<String, String> params = new LinkedHashMap<>();
@@ -183,10 +223,12 @@ public final class OcclusionSensitivity implements AttributionMethod {
 			params.put("stride_z", Integer.toString(strideZ));
 		}
 		params.put("fill", fill.toString());
-		params.put("batch_size", Batching.describe(batchSize, batches));
+		params.put("batch_size", batchDescription);
+		params.put("incremental", incremental);
 		final Map<String, String> results = new LinkedHashMap<>();
 		results.put("window_positions", columns + "x" + rows + (request.isVolume() ? "x" + layers : ""));
 		results.put("forward_passes", Integer.toString(total + 1));
+		results.put("incremental_inference", plan == null ? "no (incremental=off)" : plan.describe());
 		final Attribution a = new Attribution(request.mapOf(map, 1), NAME, target, request.className(target), base,
 			request.logits(), true, params, results, null);
 		return new Result(a, windowMap, columns, rows, layers);

@@ -46,12 +46,16 @@ class OcclusionSensitivityTest {
 		assertTrue(r.attribution().signed());
 	}
 
+	/** Full passes (incremental=off; IncrementalOcclusionTest checks the batches of incremental inference). */
 	@Test
 	void sameNumbersForEveryBatchSize() {
 		final PerturbationFixture f = PerturbationFixture.load("occ_gap_prob_edges");
-		final float[] auto = ImagePlusAdapter.toChw(method(f, 0).explain(f.request()).map());
+		final Fill fill = Fill.parse(f.text("fill"), f.number("fill_value"), false);
+		final float[] auto = ImagePlusAdapter.toChw(new OcclusionSensitivity(f.integer("window"), f.integer("stride"), 1, 1, fill, 0,
+			OcclusionSensitivity.INCREMENTAL_OFF).explain(f.request()).map());
 		for (final int batch : new int[] { 1, 5 }) {
-			assertRelativeClose(auto, ImagePlusAdapter.toChw(method(f, batch).explain(f.request()).map()), 1e-5, "batch " + batch);
+			assertRelativeClose(auto, ImagePlusAdapter.toChw(new OcclusionSensitivity(f.integer("window"), f.integer("stride"), 1, 1, fill,
+				batch, OcclusionSensitivity.INCREMENTAL_OFF).explain(f.request()).map()), 1e-5, "batch " + batch);
 		}
 	}
 
