@@ -27,6 +27,9 @@ public final class Engines {
 		synchronized (Engines.class) {
 			if (engine == null) {
 				if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+				// TorchScript's profiling executor re-optimizes a module on its first calls; the stages of image
+				// networks gain nothing from its fusions on a CPU, and a single-pass run paid ~0.2 s for it
+				if (System.getProperty(GRAPH_OPTIMIZER) == null) System.setProperty(GRAPH_OPTIMIZER, "false");
 				hugePages();
 				try {
 					engine = Engine.getEngine("PyTorch");
@@ -40,6 +43,9 @@ public final class Engines {
 			return engine;
 		}
 	}
+
+	/** DJL's switch for TorchScript's graph optimizer; Explain-IJ turns it off unless it is set. */
+	static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
 
 	/** Set to false ({@code -Dexplainij.hugepages=false}) to leave libtorch's allocator as it is. */
 	public static final String HUGE_PAGES_PROPERTY = "explainij.hugepages";
