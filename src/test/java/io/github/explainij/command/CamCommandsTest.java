@@ -10,14 +10,12 @@ import ij.ImagePlus;
 import ij.process.ColorProcessor;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.CommandRunner;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.ExplainRequest;
 import io.github.explainij.method.cam.GradCam;
 import io.github.explainij.target.ScoreKind;
 import io.github.explainij.target.TargetSpec;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -30,11 +28,6 @@ import org.scijava.module.Module;
  * output without ReLU, and a clear refusal for a layer that does not exist.
  */
 class CamCommandsTest extends CommandTestContext {
-
-	private static Module run(final String command, final ImagePlus image, final Path model, final Map<String, String> params) {
-		return new CommandRunner(context).run(ExplainCommands.byName(context.service(CommandService.class), command), image,
-			model.toFile(), params);
-	}
 
 	private static void assertMenu(final String command, final String label) {
 		assertEquals("Plugins > Explain-IJ > Attribution > " + label,

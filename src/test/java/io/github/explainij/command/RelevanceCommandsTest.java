@@ -42,7 +42,7 @@ class RelevanceCommandsTest extends CommandTestContext {
 		return info;
 	}
 
-	private static ImagePlus run(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
+	private static ImagePlus attribution(final String name, final ImagePlus image, final Path model, final Map<String, String> params) {
 		final Module m = new CommandRunner(context).run(info(name), image, model.toFile(), params);
 		assertNull(ExplainCommands.cancelReason(m), name);
 		return (ImagePlus) m.getOutput("attribution");
@@ -58,7 +58,7 @@ class RelevanceCommandsTest extends CommandTestContext {
 	void guidedBackprop() {
 		assertEquals("Plugins > Explain-IJ > Attribution > Guided Backpropagation", info("guided-backprop").getMenuPath().getMenuString());
 		final ImagePlus image = TestData.openSample("cells", "foci_000");
-		final ImagePlus out = run("guided-backprop", image, TestData.model("cells-gap"), Map.of("target", "foci"));
+		final ImagePlus out = attribution("guided-backprop", image, TestData.model("cells-gap"), Map.of("target", "foci"));
 		assertEquals(ImagePlus.GRAY32, out.getType());
 		assertEquals(64, out.getWidth());
 		assertEquals(1, out.getStackSize());
@@ -70,7 +70,7 @@ class RelevanceCommandsTest extends CommandTestContext {
 	@Test
 	void deconvnetPerChannel() {
 		assertEquals("Plugins > Explain-IJ > Attribution > Deconvnet", info("deconvnet").getMenuPath().getMenuString());
-		final ImagePlus out = run("deconvnet", rgb(), TestData.testModel("tiny-rgb"), Map.of("per_channel", "true"));
+		final ImagePlus out = attribution("deconvnet", rgb(), TestData.testModel("tiny-rgb"), Map.of("per_channel", "true"));
 		assertEquals(3, out.getStackSize());
 		assertEquals(20, out.getWidth());
 		assertEquals(24, out.getHeight());
@@ -82,7 +82,7 @@ class RelevanceCommandsTest extends CommandTestContext {
 		assertEquals("Plugins > Explain-IJ > Attribution > LRP", info("lrp").getMenuPath().getMenuString());
 		final ImagePlus image = TestData.openSample("cells", "apoptotic_001");
 		final ImagePlus bigger = image.resize(96, 80, "bilinear");
-		final ImagePlus out = run("lrp", bigger, TestData.model("cells-bn"), Map.of("rule", "composite", "show_overlay", "false"));
+		final ImagePlus out = attribution("lrp", bigger, TestData.model("cells-bn"), Map.of("rule", "composite", "show_overlay", "false"));
 		assertEquals(96, out.getWidth());
 		assertEquals(80, out.getHeight());
 		assertEquals("composite", out.getProp("rule"));
@@ -98,7 +98,7 @@ class RelevanceCommandsTest extends CommandTestContext {
 	void deepLiftRecordsTheSummationGap() {
 		assertEquals("Plugins > Explain-IJ > Attribution > DeepLIFT", info("deeplift").getMenuPath().getMenuString());
 		final ImagePlus image = TestData.openSample("cells", "mitotic_003");
-		final ImagePlus out = run("deeplift", image, TestData.model("cells-gap"), Map.of("baseline", "blur", "target", "mitotic"));
+		final ImagePlus out = attribution("deeplift", image, TestData.model("cells-gap"), Map.of("baseline", "blur", "target", "mitotic"));
 		assertEquals(64, out.getWidth());
 		assertEquals("blur", out.getProp("baseline"));
 		final double difference = Double.parseDouble(out.getProp("score_difference"));
