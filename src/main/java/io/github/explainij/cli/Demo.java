@@ -212,16 +212,18 @@ final class Demo {
 		Outputs.tiff(patch, patchFile.toPath());
 		final AnalysisResults audit = analysis(context, "shortcut-audit", null, shortcut, Map.of("input_dir", set.toString(),
 			"patch", patchFile.toString(), "x", Integer.toString(x0), "y", Integer.toString(y0)), new File(dir, "shortcut_audit.tif"));
-		out.println(String.format(Locale.ROOT, "%-17s %-29s scale bar pasted at (%d, %d): %s of the images change their decision; %s flag(s) raised",
-			"cells-shortcut.pt", "sample-data/cells-shortcut", x0, y0, audit.properties().get("flip_rate"), audit.properties().get("flags")));
+		out.println(String.format(Locale.ROOT, "%-17s %-29s scale bar pasted at (%d, %d): %.0f%% of the images change their decision, " +
+			"%s class(es) flagged (evaluation/shortcut_audit_report.md)", "cells-shortcut.pt", "sample-data/cells-shortcut", x0, y0,
+			100 * Double.parseDouble(audit.properties().get("flip_rate")), audit.properties().get("flags")));
 		final AnalysisResults compare = analysis(context, "compare", null, shortcut, Map.of("input_dir", set.toString(),
 			"methods", "saliency,grad-cam,integrated-gradients", "method_parameters", "integrated-gradients.steps=16", "steps", "10",
 			"max_images", "8"), new File(dir, "compare.tif"));
 		for (int i = 0; i < compare.table().size(); i++) {
-			out.println(String.format(Locale.ROOT, "%-17s %-29s %-21s deletion AUC %.3f, pointing game %.2f, randomized Spearman %.2f",
+			final double randomized = compare.table().getValue("randomized_spearman_mean", i);
+			out.println(String.format(Locale.ROOT, "%-17s %-29s %-21s deletion AUC %.3f, pointing game %.2f, randomized Spearman %s",
 				"cells-shortcut.pt", "compare (8 images)", compare.table().getStringValue("method", i),
 				compare.table().getValue("deletion_auc_mean", i), compare.table().getValue("pointing_game_mean", i),
-				compare.table().getValue("randomized_spearman_mean", i)));
+				Double.isNaN(randomized) ? "n/a (no model)" : String.format(Locale.ROOT, "%.2f", randomized)));
 		}
 	}
 
