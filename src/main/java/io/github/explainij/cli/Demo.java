@@ -32,7 +32,7 @@ import java.util.Map;
  * DIR/&lt;model&gt;/&lt;set&gt;_&lt;image&gt;_overlay.png   the overlay figure (enlarged, colour bar, title)
  * DIR/segmentation/...                      the segmentation model (cells-unet): Grad-CAM of every object of a labelled image, and its table
  * DIR/stains/...                            the two-channel model (cells-2ch): which stain drove the decision (per-channel IG, channel ablation)
- * DIR/inside/...                            inside cells-gap: feature maps, first-layer filters, a mitotic class model, network dissection
+ * DIR/inside/...                            inside cells-gap: feature maps, first-layer filters, a class model of foci, network dissection
  * DIR/evaluation/...                        the shortcut model audited (a pasted scale bar flips interphase to mitotic) and three
  *                                           methods compared on its data (faithfulness, localization, class sensitivity, randomization)
  * </pre>
@@ -162,7 +162,7 @@ final class Demo {
 
 	/**
 	 * Inside cells-gap: the feature maps of relu1 for a mitotic cell (with a montage), the first layer's
-	 * filters, a class model of "mitotic" (activation maximization, Fourier parameterization) and network
+	 * filters, a class model of "foci" (activation maximization, Fourier parameterization) and network
 	 * dissection of relu3 against the sample cells' evidence masks.
 	 */
 	private static void inside(final Context context, final Path models, final Path samples, final File dir, final PrintStream out) {
@@ -175,9 +175,9 @@ final class Demo {
 			"cells-gap.pt", "cells/mitotic_000", maps.table().size(), dead));
 		analysis(context, "filters", null, gap, Map.of("layer", "conv1"), new File(dir, "filters_conv1.tif"));
 		final AnalysisResults model = analysis(context, "activation-max", samples.resolve("cells/images/mitotic_000.tif"), gap,
-			Map.of("objective", "class", "target", "mitotic", "steps", "60", "step_size", "0.5", "parameterization", "fft", "jitter", "2",
-				"init", "noise", "seed", "1"), new File(dir, "class_model_mitotic.tif"));
-		out.println(String.format(Locale.ROOT, "%-17s %-29s class model of mitotic: logit %s -> %s in 60 steps", "cells-gap.pt", "(from noise)",
+			Map.of("objective", "class", "target", "foci", "steps", "60", "step_size", "0.5", "parameterization", "fft", "jitter", "2",
+				"init", "noise", "seed", "1"), new File(dir, "class_model_foci.tif"));
+		out.println(String.format(Locale.ROOT, "%-17s %-29s class model of foci: logit %s -> %s in 60 steps", "cells-gap.pt", "(from noise)",
 			model.properties().get("objective_start"), model.properties().get("objective_end")));
 		final AnalysisResults dissect = analysis(context, "dissect", null, gap, Map.of("input_dir", samples.resolve("cells").toString(),
 			"layer", "relu3"), new File(dir, "dissect_relu3.tif"));
