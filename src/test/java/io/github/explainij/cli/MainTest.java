@@ -149,7 +149,7 @@ class MainTest {
 		assertTrue(Files.isRegularFile(dir.resolve("cells-gap/cells_foci_000_saliency.tif")));
 		assertTrue(Files.isRegularFile(dir.resolve("cells-bn/cells_foci_000_overlay.png")));
 		assertTrue(Files.isRegularFile(dir.resolve("cells-shortcut/cells-shortcut_mitotic_000_overlay.png")));
-		// one folder per model beside the overview and the table, nothing deeper
+		// one folder per model (and per demo part) beside the overview and the table, nothing deeper
 		try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
 			assertTrue(all.allMatch(p -> dir.relativize(p).getNameCount() <= 2), "flat layout");
 		}
@@ -173,5 +173,19 @@ class MainTest {
 		assertEquals(0.7774098, Double.parseDouble(channels.get(2).split(",")[5]), 1e-4);
 		final java.util.List<String> ablation = Files.readAllLines(dir.resolve("stains/cytoplasmic_002_channel_ablation.csv"));
 		assertEquals(6.6393775, Double.parseDouble(ablation.get(2).split(",")[3]), 1e-3);
+
+		// inside cells-gap: 16 feature maps of relu1 with their table; the class model's logit rose
+		assertEquals(16, IJ.openImage(dir.resolve("inside/mitotic_000_feature-maps_relu1.tif").toString()).getStackSize());
+		assertEquals(17, Files.readAllLines(dir.resolve("inside/mitotic_000_feature-maps_relu1.csv")).size());
+		final ImagePlus model = IJ.openImage(dir.resolve("inside/class_model_foci.tif").toString());
+		assertTrue(Double.parseDouble(model.getProp("objective_end")) > Double.parseDouble(model.getProp("objective_start")) + 10,
+			model.getProp("objective_start") + " -> " + model.getProp("objective_end"));
+		// the audit flags the scale bar: pasted into interphase cells it makes them mitotic
+		final String audit = Files.readString(dir.resolve("evaluation/shortcut_audit_report.md"));
+		assertTrue(audit.contains("| interphase | 8 | 8 | 1.00 | mitotic 8 |"), audit);
+		// the comparison: three methods and the random baseline, each over 8 images
+		final java.util.List<String> compare = Files.readAllLines(dir.resolve("evaluation/compare.csv"));
+		assertEquals(5, compare.size());
+		assertTrue(compare.get(4).startsWith("random,") && compare.get(4).endsWith(",8"), compare.get(4));
 	}
 }
