@@ -56,7 +56,7 @@ public class DeletionCommand extends ImageEvaluationCommand {
 		"superpixels by their mean attribution (whole regions go first, as LIME's segments).")
 	protected String unit = "pixel";
 
-	@Parameter(label = "Superpixels (for unit = superpixel)", min = "1", description = "About how many SLIC superpixels.")
+	@Parameter(label = "Superpixels (for unit = superpixel)", min = "1", description = "For unit = superpixel: about how many SLIC superpixels (regions of similar brightness) the image is cut into; each is removed as a whole.")
 	protected int segments = Slic.DEFAULT_SEGMENTS;
 
 	@Parameter(label = "Random repeats", min = "1", description = "How many random orders are averaged for the random curve.")
