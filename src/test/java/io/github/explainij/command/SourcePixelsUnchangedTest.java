@@ -115,4 +115,34 @@ class SourcePixelsUnchangedTest {
 		assertTrue(runAll(cell, TestData.model("cells-unet"), Map.of("region", "selection")) > 0);
 		assertNull(AttributionCommand.resultRefusal(cell));
 	}
+
+	/**
+	 * Every inside-the-network and evaluation command that works on the active image leaves its pixels,
+	 * its selection and its file as they were (ascents that start from the image work on a copy).
+	 */
+	@Test
+	void noAnalysisChangesTheSourcePixels() throws Exception {
+		final Path file = TestData.sample("cells", "mitotic_005");
+		final byte[] fileBytes = Files.readAllBytes(file);
+		final ImagePlus image = IJ.openImage(file.toString());
+		image.setRoi(new Roi(10, 12, 30, 28));
+		final byte[] before = pixelBytes(image);
+		final Map<String, String> few = Map.of("steps", "2", "repeats", "1", "octaves", "1", "init", "image", "top", "2", "k", "2",
+			"input_dir", TestData.repo().resolve("sample-data/cells").toString(),
+			"mask", TestData.repo().resolve("sample-data/cells/masks/mitotic_005.tif").toString());
+		final List<String> ran = new ArrayList<>(), refused = new ArrayList<>();
+		for (final CommandInfo info : ExplainCommands.analyses(context.service(CommandService.class))) {
+			if (!ExplainCommands.takesImage(info)) continue;
+			final Map<String, String> own = new java.util.LinkedHashMap<>(few);
+			own.keySet().removeIf(k -> info.getInput(k) == null);
+			final Module module = new CommandRunner(context).run(info, image, TestData.model("cells-gap").toFile(), own);
+			(ExplainCommands.cancelReason(module) == null ? ran : refused).add(info.getName() +
+				(ExplainCommands.cancelReason(module) == null ? "" : ": " + ExplainCommands.cancelReason(module)));
+			assertArrayEquals(before, pixelBytes(image), info.getName() + " changed the source image's pixels");
+			assertEquals(new java.awt.Rectangle(10, 12, 30, 28), image.getRoi().getBounds(), info.getName() + " changed the selection");
+		}
+		assertEquals(List.of(), refused);
+		assertTrue(ran.size() >= 11, ran.toString());
+		assertArrayEquals(fileBytes, Files.readAllBytes(file), "the image file");
+	}
 }
