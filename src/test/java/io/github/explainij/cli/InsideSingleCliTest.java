@@ -10,8 +10,6 @@ import ij.ImagePlus;
 import io.github.explainij.TestData;
 import io.github.explainij.inspect.Filters;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,23 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** feature-maps, filters, receptive-field and deconvnet-unit on the command line: files and values written, exit 2 on a bad layer. */
-class InsideSingleCliTest {
+class InsideSingleCliTest extends CommandLineRun {
 
 	@TempDir
 	Path tmp;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	private int run(final String... args) {
-		out.reset();
-		err.reset();
-		return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-	}
-
-	private String errors() {
-		return err.toString(StandardCharsets.UTF_8);
-	}
 
 	@Test
 	void featureMapsAndFiltersWriteTheirStacksAndTables() throws Exception {

@@ -7,11 +7,9 @@ import ij.IJ;
 import ij.ImagePlus;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.Main;
+import io.github.explainij.cli.CommandLineRun;
 import io.github.explainij.evaluate.AuditFixtures;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The surrogate and shortcut-audit commands on the command line: their files beside --out, and exit 2 with one line on bad input. */
-class AuditCliTest {
+class AuditCliTest extends CommandLineRun {
 
 	@TempDir
 	Path tmp;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	private int run(final String... args) {
-		return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-	}
 
 	@Test
 	void surrogateWritesTheTreeTextAndTable() throws Exception {

@@ -7,10 +7,8 @@ import ij.IJ;
 import ij.ImagePlus;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.Main;
+import io.github.explainij.cli.CommandLineRun;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** dissect and influential-examples on the command line: --input-dir, the montage to --out, the table to --table; bad labels exit 2. */
-class DissectCliTest {
+class DissectCliTest extends CommandLineRun {
 
 	@TempDir
 	Path tmp;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	private int run(final String... args) {
-		return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-	}
 
 	/** Four sample images with their masks and labels (images/, masks/, labels.csv). */
 	private Path smallFolder(final String wrongLabel) throws Exception {

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.Main;
+import io.github.explainij.cli.CommandLineRun;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluation commands on the command line: --mask, --param method.layer=..., the table, the plot and the values printed. */
-class EvaluateCliTest {
+class EvaluateCliTest extends CommandLineRun {
 
 	@TempDir
 	Path tmp;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	private int run(final String... args) {
-		return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-	}
 
 	@Test
 	void localizationOfGradCamAtALayerWithAMaskFile() throws Exception {

@@ -7,10 +7,8 @@ import ij.IJ;
 import ij.ImagePlus;
 
 import io.github.explainij.TestData;
-import io.github.explainij.cli.Main;
+import io.github.explainij.cli.CommandLineRun;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,17 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The folder commands on the command line: --input-dir, the stack to --out, the table to --table, the plot beside --out. */
-class FolderCliTest {
+class FolderCliTest extends CommandLineRun {
 
 	@TempDir
 	Path tmp;
-
-	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-	private int run(final String... args) {
-		return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-	}
 
 	@Test
 	void datasetSearchWritesThePatchesAndTheTable() throws Exception {
