@@ -10,7 +10,6 @@ import ij.process.FloatProcessor;
 import io.github.explainij.ExplainException;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.inspect.ActivationMaximization;
-import io.github.explainij.inspect.Layers;
 import io.github.explainij.model.InputTransform;
 import io.github.explainij.model.Network;
 import io.github.explainij.target.ClassScore;
@@ -129,7 +128,7 @@ public class ActivationMaxCommand extends AnalysisCommand {
 		final Target t;
 		final String what;
 		if (kind.equals(CLASS)) {
-			final float[] logits = network.logits(Layers.chw(planes), new Shape(1, planes.length, source.getHeight(), source.getWidth()), transform);
+			final float[] logits = network.logits(ImagePlusAdapter.chw(planes), new Shape(1, planes.length, source.getHeight(), source.getWidth()), transform);
 			final int k = TargetSpec.parse(target).resolve(logits, network.spec().classes());
 			t = ClassScore.of(k, ScoreKind.LOGIT);
 			what = "class " + (k < network.spec().classes().size() ? network.spec().classes().get(k) : Integer.toString(k));

@@ -77,7 +77,7 @@ public class DeletionCommand extends ImageEvaluationCommand {
 		final int w = source.getWidth(), h = source.getHeight();
 		final Progress progress = progress();
 		final int parts = 2 * chosen.size() + 1;
-		final int[] labels = superpixels ? new Slic(segments, Slic.DEFAULT_COMPACTNESS).segment(io.github.explainij.inspect.Layers.chw(planes),
+		final int[] labels = superpixels ? new Slic(segments, Slic.DEFAULT_COMPACTNESS).segment(ImagePlusAdapter.chw(planes),
 			planes.length, w, h) : null;
 
 		final List<String> names = new ArrayList<>();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.Network;
 import io.github.explainij.workflow.ImageFolder;
 
@@ -74,8 +75,7 @@ public final class LabelledInputs {
 			Shape one = null;
 			for (int b = 0; b < planes.size(); b++) {
 				final float[][] p = planes.get(b);
-				final float[] chw = new float[p.length * width * height];
-				for (int c = 0; c < p.length; c++) System.arraycopy(p[c], 0, chw, c * width * height, width * height);
+				final float[] chw = ImagePlusAdapter.chw(p);
 				final NDArray x = network.transformFor(p).apply(scope.create(chw, new Shape(1, p.length, height, width)));
 				if (out == null) {
 					one = x.getShape();

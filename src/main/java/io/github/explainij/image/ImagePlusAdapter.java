@@ -146,14 +146,20 @@ public final class ImagePlusAdapter {
 		}
 	}
 
-	/** Wraps channel planes (row-major, each w*h) as [X, Y, C] without copying. */
+	/** Copies channel planes (row-major, each w*h) into an [X, Y, C] image. */
 	public static ArrayImg<FloatType, FloatArray> fromPlanes(final float[][] planes, final int w, final int h) {
-		final float[] all = new float[planes.length * w * h];
 		for (int c = 0; c < planes.length; c++) {
 			if (planes[c].length != w * h) throw new IllegalArgumentException("plane " + c + " has " + planes[c].length + " values, not " + w * h);
-			System.arraycopy(planes[c], 0, all, c * w * h, w * h);
 		}
-		return ArrayImgs.floats(all, w, h, planes.length);
+		return ArrayImgs.floats(chw(planes), w, h, planes.length);
+	}
+
+	/** Channel planes of equal size as one flat, channel-major array (the layout of a [C, H, W] tensor). */
+	public static float[] chw(final float[][] planes) {
+		final int n = planes[0].length;
+		final float[] out = new float[planes.length * n];
+		for (int c = 0; c < planes.length; c++) System.arraycopy(planes[c], 0, out, c * n, n);
+		return out;
 	}
 
 	/**

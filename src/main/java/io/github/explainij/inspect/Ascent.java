@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.InputTransform;
 import io.github.explainij.model.Network;
 import io.github.explainij.target.Target;
@@ -101,6 +102,6 @@ final class Ascent {
 	/** The target's score of an image in network-input units [C, H, W], without gradient or jitter. */
 	double score(final float[] image) {
 		final float[][] raw = toRaw(image, transform, channels, height * width);
-		return network.scores(Layers.chw(raw), new Shape(1, channels, height, width), transform, target)[0];
+		return network.scores(ImagePlusAdapter.chw(raw), new Shape(1, channels, height, width), transform, target)[0];
 	}
 }

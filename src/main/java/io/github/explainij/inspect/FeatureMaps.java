@@ -3,6 +3,7 @@ package io.github.explainij.inspect;
 import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.Network;
 
 /**
@@ -30,7 +31,7 @@ public final class FeatureMaps {
 	 */
 	public static FeatureMaps of(final Network network, final float[][] planes, final int width, final int height, final String layer) {
 		final int stage = network.stageIndex(layer);
-		final Network.Activations a = network.activations(Layers.chw(planes), new Shape(1, planes.length, height, width),
+		final Network.Activations a = network.activations(ImagePlusAdapter.chw(planes), new Shape(1, planes.length, height, width),
 			network.transformFor(planes), stage);
 		final Shape s = a.shape();
 		if (s.dimension() != 4) {

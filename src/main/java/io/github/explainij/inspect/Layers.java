@@ -2,6 +2,7 @@ package io.github.explainij.inspect;
 
 import ai.djl.ndarray.types.Shape;
 
+import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.Network;
 
 import java.util.ArrayList;
@@ -12,19 +13,11 @@ public final class Layers {
 
 	private Layers() {}
 
-	/** Channel planes as one [C, H, W] array. */
-	public static float[] chw(final float[][] planes) {
-		final int n = planes[0].length;
-		final float[] out = new float[planes.length * n];
-		for (int c = 0; c < planes.length; c++) System.arraycopy(planes[c], 0, out, c * n, n);
-		return out;
-	}
-
 	/** The output shape of every stage ([B=1, ...]) for this image. */
 	public static List<Shape> stageShapes(final Network network, final float[][] planes, final int width, final int height) {
 		final List<Shape> shapes = new ArrayList<>();
 		for (int i = 0; i < network.layerNames().size(); i++) {
-			shapes.add(network.activations(chw(planes), new Shape(1, planes.length, height, width), network.transformFor(planes), i).shape());
+			shapes.add(network.activations(ImagePlusAdapter.chw(planes), new Shape(1, planes.length, height, width), network.transformFor(planes), i).shape());
 		}
 		return shapes;
 	}

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.InputTransform;
 import io.github.explainij.model.Network;
 import io.github.explainij.target.Target;
@@ -100,7 +101,7 @@ public final class ReceptiveField {
 		final int stage = network.stageIndex(layer);
 		final InputTransform transform = network.transformFor(planes);
 		final Shape raw = new Shape(1, planes.length, height, width);
-		final float[] chw = Layers.chw(planes);
+		final float[] chw = ImagePlusAdapter.chw(planes);
 		final List<Shape> shapes = new ArrayList<>();
 		try (NDManager scope = network.manager().newSubManager()) {
 			NDArray a = transform.apply(scope.create(chw, raw));

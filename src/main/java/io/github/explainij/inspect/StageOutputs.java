@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.method.Batching;
 import io.github.explainij.method.Progress;
 import io.github.explainij.model.MemoryBudget;
@@ -108,7 +109,7 @@ public final class StageOutputs {
 	public static float[][] of(final Network network, final float[][] planes, final int width, final int height, final int[] stages,
 		final Shape[] shapes)
 	{
-		final Result r = run(network, Layers.chw(planes), new Shape(1, planes.length, height, width), planes, stages);
+		final Result r = run(network, ImagePlusAdapter.chw(planes), new Shape(1, planes.length, height, width), planes, stages);
 		System.arraycopy(r.shapes, 0, shapes, 0, stages.length);
 		return r.values;
 	}

@@ -81,9 +81,7 @@ public final class ImageFolder {
 
 		/** The values as one [C, H, W] array. */
 		public float[] chw() {
-			final float[] out = new float[planes.length * width * height];
-			for (int c = 0; c < planes.length; c++) System.arraycopy(planes[c], 0, out, c * width * height, width * height);
-			return out;
+			return ImagePlusAdapter.chw(planes);
 		}
 	}
 

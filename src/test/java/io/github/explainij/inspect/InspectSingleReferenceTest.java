@@ -210,9 +210,9 @@ class InspectSingleReferenceTest {
 		final float[][] planes = cells64();
 		final io.github.explainij.model.InputTransform t = gap.transformFor(planes);
 		final ai.djl.ndarray.types.Shape raw = new ai.djl.ndarray.types.Shape(1, 1, 64, 64);
-		assertArrayEquals(new int[] { 19, 25, 26, 32 }, ReceptiveField.gradientSupport(gap, Layers.chw(planes), raw, t, 3, 11, 14), "conv2");
-		assertArrayEquals(new int[] { 25, 33, 34, 42 }, ReceptiveField.gradientSupport(gap, Layers.chw(planes), raw, t, 5, 7, 9), "pool2");
-		assertArrayEquals(new int[] { 0, 21, 10, 38 }, ReceptiveField.gradientSupport(gap, Layers.chw(planes), raw, t, 7, 0, 7), "relu3");
+		assertArrayEquals(new int[] { 19, 25, 26, 32 }, ReceptiveField.gradientSupport(gap, ImagePlusAdapter.chw(planes), raw, t, 3, 11, 14), "conv2");
+		assertArrayEquals(new int[] { 25, 33, 34, 42 }, ReceptiveField.gradientSupport(gap, ImagePlusAdapter.chw(planes), raw, t, 5, 7, 9), "pool2");
+		assertArrayEquals(new int[] { 0, 21, 10, 38 }, ReceptiveField.gradientSupport(gap, ImagePlusAdapter.chw(planes), raw, t, 7, 0, 7), "relu3");
 	}
 
 	@Test
