@@ -40,6 +40,7 @@ public final class AnalysisResults {
 	/** Adds an image; the first one added is the main output. Keys are lower-case words ("trajectory"). */
 	public AnalysisResults image(final String key, final ImagePlus imp) {
 		images.put(key, imp);
+		for (final Map.Entry<String, String> p : properties.entrySet()) imp.setProp(p.getKey(), p.getValue());
 		return this;
 	}
 
@@ -61,7 +62,10 @@ public final class AnalysisResults {
 		return this;
 	}
 
-	/** A named value, recorded on every output image (Image > Show Info, {@code Property.get} in macros) and printed by the command line. */
+	/**
+	 * A named value, recorded on every output image, added before or after it (Image > Show Info,
+	 * {@code Property.get} in macros, the TIFF's properties), and printed by the command line.
+	 */
 	public AnalysisResults property(final String key, final String value) {
 		properties.put(key, value);
 		for (final ImagePlus imp : images.values()) imp.setProp(key, value);
@@ -89,9 +93,6 @@ public final class AnalysisResults {
 	 * active image when the command returns (what a macro works on next).
 	 */
 	public void show() {
-		for (final ImagePlus imp : images.values()) {
-			for (final Map.Entry<String, String> p : properties.entrySet()) imp.setProp(p.getKey(), p.getValue());
-		}
 		for (final Map.Entry<String, Text> t : texts.entrySet()) {
 			if (IJ.getInstance() != null) new TextWindow("Explain-IJ " + t.getKey(), t.getValue().content, 640, 480);
 		}
