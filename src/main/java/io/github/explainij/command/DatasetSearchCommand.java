@@ -4,7 +4,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import io.github.explainij.inspect.DatasetSearch;
-import io.github.explainij.inspect.GradientReceptiveField;
+import io.github.explainij.inspect.ReceptiveField;
 import io.github.explainij.model.Network;
 import io.github.explainij.render.PaddedStack;
 import io.github.explainij.workflow.ImageFolder;
@@ -63,7 +63,7 @@ public class DatasetSearchCommand extends AnalysisCommand {
 		final String what = stage + " channel " + channel;
 		final ImagePlus out = patches.build("Dataset search of " + what + " (" + folder.dir().getFileName() + ")");
 		out.setProperty("Info", "Explain-IJ dataset search\nlayer: " + stage + "\nchannel: " + channel + "\nfolder: " + folder.dir() +
-			"\nreceptive field: gradient support over " + GradientReceptiveField.PROBES + " seeded random inputs");
+			"\nreceptive field: gradient support over " + ReceptiveField.PROBES + " seeded random inputs");
 		out.setProp("method", "dataset-search");
 		out.setProp("layer", stage);
 		out.setProp("channel", Integer.toString(channel));

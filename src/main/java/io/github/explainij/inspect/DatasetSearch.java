@@ -118,7 +118,7 @@ public final class DatasetSearch {
 		final List<Hit> hits = new ArrayList<>();
 		for (final Candidate c : best) {
 			final ImageFolder.Image image = ImageFolder.read(c.entry);
-			final int[] field = GradientReceptiveField.of(network, stage, image.planes.length, image.width, image.height,
+			final int[] field = ReceptiveField.gradientBox(network, stage, image.planes.length, image.width, image.height,
 				network.transformFor(image.planes), c.y, c.x);
 			hits.add(new Hit(hits.size() + 1, c, field, image.width, image.height, crop(image, field)));
 		}

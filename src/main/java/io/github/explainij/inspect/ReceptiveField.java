@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.explainij.ExplainException;
 import io.github.explainij.image.ImagePlusAdapter;
 import io.github.explainij.model.InputTransform;
+import io.github.explainij.model.MemoryBudget;
 import io.github.explainij.model.Network;
 import io.github.explainij.target.Target;
 
@@ -280,6 +281,9 @@ public final class ReceptiveField {
 
 			@Override
 			public NDArray score(final NDArray a) {
+				if (a.getShape().dimension() != 4) {
+					throw new ExplainException("stage " + stage + " has no spatial maps (its output is " + a.getShape().slice(1) + ")");
+				}
 				return a.get(":, :, {}, {}", y, x).sum(new int[] { 1 });
 			}
 
@@ -292,8 +296,12 @@ public final class ReceptiveField {
 
 	/**
 	 * The bounding box {x0, y0, x1, y1} of the pixels where the gradient of the position's sum over
-	 * channels is not zero, united over the image and {@link #PROBES} seeded random inputs (standard normal
-	 * in the network's input units), or null when it is zero everywhere.
+	 * channels is not zero, united over the image (when given) and {@link #PROBES} seeded random inputs
+	 * (standard normal in the network's input units), or null when it is zero everywhere. The inputs run
+	 * in batches under the memory budget (one at a time when only that fits).
+	 *
+	 * @param chw the image's raw values, or null for the random inputs only
+	 * @param raw the shape of one input [1, C, H, W]
 	 */
 	static int[] gradientSupport(final Network network, final float[] chw, final Shape raw, final InputTransform transform, final int stage,
 		final int x, final int y)
@@ -301,26 +309,48 @@ public final class ReceptiveField {
 		final int c = (int) raw.get(1), h = (int) raw.get(2), w = (int) raw.get(3), n = h * w;
 		final float[] offset = transform.offset(), divisor = transform.divisor();
 		final Random random = new Random(5);
-		// the image and the random inputs as one batch: one backward pass
-		final float[] batch = new float[(PROBES + 1) * chw.length];
-		System.arraycopy(chw, 0, batch, 0, chw.length);
-		for (int probe = 1; probe <= PROBES; probe++) {
-			for (int k = 0; k < c; k++) {
-				for (int i = 0; i < n; i++) batch[probe * chw.length + k * n + i] = (float) (offset[k] + divisor[k] * random.nextGaussian());
-			}
-		}
-		final float[] g = network.scoreGradient(batch, new Shape(PROBES + 1, c, h, w), transform, positionSum(stage, x, y)).gradient();
+		final int first = chw == null ? 1 : 0, total = PROBES + 1 - first;
+		final int batch = MemoryBudget.batchSize(new MemoryBudget.Work(network, c, 1, h, w), 0, total, total, MemoryBudget.Pass.GRADIENT).batch();
 		int x0 = Integer.MAX_VALUE, y0 = Integer.MAX_VALUE, x1 = -1, y1 = -1;
-		for (int j = 0; j < g.length; j++) {
-			if (g[j] != 0) {
-				final int i = j % n;
-				x0 = Math.min(x0, i % w);
-				x1 = Math.max(x1, i % w);
-				y0 = Math.min(y0, i / w);
-				y1 = Math.max(y1, i / w);
+		for (int start = 0; start < total; start += batch) {
+			final int size = Math.min(batch, total - start);
+			final float[] inputs = new float[size * c * n];
+			for (int b = 0; b < size; b++) {
+				final int input = first + start + b; // 0: the image, 1..PROBES: the random inputs, drawn in order
+				if (input == 0) {
+					System.arraycopy(chw, 0, inputs, 0, chw.length);
+					continue;
+				}
+				for (int k = 0; k < c; k++) {
+					for (int i = 0; i < n; i++) inputs[(b * c + k) * n + i] = (float) (offset[k] + divisor[k] * random.nextGaussian());
+				}
+			}
+			final float[] g = network.scoreGradient(inputs, new Shape(size, c, h, w), transform, positionSum(stage, x, y)).gradient();
+			for (int j = 0; j < g.length; j++) {
+				if (g[j] != 0) {
+					final int i = j % n;
+					x0 = Math.min(x0, i % w);
+					x1 = Math.max(x1, i % w);
+					y0 = Math.min(y0, i / w);
+					y1 = Math.max(y1, i / w);
+				}
 			}
 		}
 		return x1 < 0 ? null : new int[] { x0, y0, x1, y1 };
+	}
+
+	/**
+	 * The input rectangle {x0, y0, x1, y1} (inclusive, within the image) that can influence position (x, y)
+	 * of a stage, from the gradient's support over {@link #PROBES} seeded random inputs of the image's size
+	 * (not the image itself, so that the box does not depend on it): for a convolutional network the
+	 * analytic receptive field clipped to the image, for any model with stages, in the raw image's pixels
+	 * (the gradient runs through a resize). A unit with no gradient at all (dead) gets the whole image.
+	 */
+	public static int[] gradientBox(final Network network, final int stage, final int channels, final int width, final int height,
+		final InputTransform transform, final int y, final int x)
+	{
+		final int[] support = gradientSupport(network, null, new Shape(1, channels, height, width), transform, stage, x, y);
+		return support == null ? new int[] { 0, 0, width - 1, height - 1 } : support;
 	}
 
 	public String layer() { return layer; }

@@ -18,7 +18,7 @@ import ij.measure.ResultsTable;
 
 import io.github.explainij.ExplainException;
 import io.github.explainij.TestData;
-import io.github.explainij.inspect.GradientReceptiveField;
+import io.github.explainij.inspect.ReceptiveField;
 import io.github.explainij.model.Network;
 
 import java.io.IOException;
@@ -141,11 +141,11 @@ class FolderCommandsTest extends CommandTestContext {
 		final float[][] planes = { new float[64 * 64] };
 		final var transform = net.transformFor(planes);
 		final int relu3 = net.stageIndex("relu3"), relu2 = net.stageIndex("relu2"), relu1 = net.stageIndex("relu1");
-		assertArrayEquals(new int[] { 17, 13, 34, 30 }, GradientReceptiveField.of(net, relu3, 1, 64, 64, transform, 5, 6));
-		assertArrayEquals(new int[] { 0, 0, 10, 10 }, GradientReceptiveField.of(net, relu3, 1, 64, 64, transform, 0, 0));
-		assertArrayEquals(new int[] { 53, 53, 63, 63 }, GradientReceptiveField.of(net, relu3, 1, 64, 64, transform, 15, 15));
-		assertArrayEquals(new int[] { 9, 7, 16, 14 }, GradientReceptiveField.of(net, relu2, 1, 64, 64, transform, 5, 6));
-		assertArrayEquals(new int[] { 5, 4, 7, 6 }, GradientReceptiveField.of(net, relu1, 1, 64, 64, transform, 5, 6));
+		assertArrayEquals(new int[] { 17, 13, 34, 30 }, ReceptiveField.gradientBox(net, relu3, 1, 64, 64, transform, 5, 6));
+		assertArrayEquals(new int[] { 0, 0, 10, 10 }, ReceptiveField.gradientBox(net, relu3, 1, 64, 64, transform, 0, 0));
+		assertArrayEquals(new int[] { 53, 53, 63, 63 }, ReceptiveField.gradientBox(net, relu3, 1, 64, 64, transform, 15, 15));
+		assertArrayEquals(new int[] { 9, 7, 16, 14 }, ReceptiveField.gradientBox(net, relu2, 1, 64, 64, transform, 5, 6));
+		assertArrayEquals(new int[] { 5, 4, 7, 6 }, ReceptiveField.gradientBox(net, relu1, 1, 64, 64, transform, 5, 6));
 	}
 
 	@Test
