@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,13 +29,32 @@ import java.util.concurrent.TimeUnit;
  */
 final class AnchorRuns {
 
-	/** Methods with an anchor, and the parameters both sides run with (the settings). */
-	static final Map<String, List<String>> METHODS = Map.of(
-		"saliency", List.of(),
-		"gradient-x-input", List.of(),
-		"integrated-gradients", List.of("steps=50"),
-		"occlusion", List.of("window=16", "stride=8"),
-		"grad-cam", List.of());
+	/**
+	 * Methods with an anchor, and the parameters both sides run with: Explain-IJ's defaults, except the issue's settings
+	 * for occlusion (window 16, stride 8). Every attribution method has one.
+	 */
+	static final Map<String, List<String>> METHODS = new LinkedHashMap<>();
+	static {
+		for (final String m : List.of("saliency", "gradient-x-input", "smoothgrad", "integrated-gradients", "interior-gradients",
+			"guided-backprop", "deconvnet", "lrp", "deeplift", "cam", "grad-cam", "grad-cam-pp", "layer-cam", "score-cam", "guided-grad-cam",
+			"channel-ablation", "rise", "lime"))
+		{
+			METHODS.put(m, List.of());
+		}
+		METHODS.put("integrated-gradients", List.of("steps=50"));
+		METHODS.put("occlusion", List.of("window=16", "stride=8"));
+	}
+
+	/** The anchor's library, for the table. */
+	static String library(final String method) {
+		switch (method) {
+			case "lrp": return "Zennit";
+			case "grad-cam-pp": case "layer-cam": case "score-cam": return "pytorch-grad-cam";
+			case "cam": return "PyTorch";
+			case "rise": return "RISE code";
+			default: return "Captum";
+		}
+	}
 
 	private AnchorRuns() {}
 
@@ -60,8 +80,15 @@ final class AnchorRuns {
 		return null;
 	}
 
+	/** The table's head, for {@link #run}'s rows. */
+	static final String HEAD = "| method | model | image | parameters | anchor | Explain-IJ (s) | anchor (s) | ratio | peak memory, Explain-IJ / anchor (MiB) " +
+		"| max difference | r |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+
 	/**
-	 * Runs the comparisons and returns the Markdown table's rows.
+	 * Runs the comparisons and returns the Markdown table's rows ({@link #HEAD}): per method the median wall times, the
+	 * median of the pairs' ratios, the larger peak resident memory of each side's runs, the largest difference of the
+	 * maps relative to the anchor's largest value, and their correlation (Pearson's r: the measure for the methods that
+	 * draw random samples, whose maps are not expected to be equal).
 	 *
 	 * @param rounds pairs of runs per method and size
 	 */
@@ -82,28 +109,76 @@ final class AnchorRuns {
 						theirs.toString()));
 					anchor.addAll(METHODS.get(method));
 					final double[] a = new double[rounds], b = new double[rounds], ratio = new double[rounds];
-					for (int r = 0; r < rounds; r++) {
-						a[r] = seconds(java);
-						b[r] = seconds(anchor);
-						ratio[r] = a[r] / b[r];
+					long memoryA = 0, memoryB = 0;
+					final String label = String.format(Locale.ROOT, "| %s | %s | %dx%d | %s | %s |", method, Main.baseName(model.toFile()),
+						image.getWidth(), image.getHeight(), METHODS.get(method).isEmpty() ? "defaults" : String.join(" ", METHODS.get(method)),
+						library(method));
+					String row = null;
+					try {
+						for (int r = 0; r < rounds; r++) {
+							final Run x = Run.of(java), y = Run.of(anchor);
+							a[r] = x.seconds;
+							b[r] = y.seconds;
+							ratio[r] = a[r] / b[r];
+							memoryA = Math.max(memoryA, x.peakBytes);
+							memoryB = Math.max(memoryB, y.peakBytes);
+						}
 					}
-					final double difference = maxRelativeDifference(ours, theirs);
-					final String row = String.format(Locale.ROOT, "| %s | %s | %dx%d | %s | %.2f | %.2f | %.2f | %.1e |", method,
-						Main.baseName(model.toFile()), image.getWidth(), image.getHeight(),
-						METHODS.get(method).isEmpty() ? "defaults" : String.join(" ", METHODS.get(method)), median(a), median(b), median(ratio),
-						difference);
+					catch (final ExplainException e) { // e.g. channel ablation on a one-channel image: the row says why
+						row = label + " not run: " + String.valueOf(e.getMessage()).replace('|', '/') + " | | | | | |";
+					}
+					if (row == null) {
+						final double[] agreement = agreement(ours, theirs);
+						row = label + String.format(Locale.ROOT, " %.2f | %.2f | %.2f | %s / %s | %.1e | %.4f |", median(a), median(b), median(ratio),
+							mebibytes(memoryA), mebibytes(memoryB), agreement[0], agreement[1]);
+					}
 					out.println(row);
 					rows.add(row);
 				}
 			}
 		}
 		finally {
-			try (var files = Files.list(dir)) {
-				for (final Path f : files.toList()) Files.deleteIfExists(f);
-			}
-			Files.deleteIfExists(dir);
+			deleteFolder(dir);
 		}
 		return rows;
+	}
+
+	/**
+	 * The network's batched forward and forward + backward passes in torch, side by side with Explain-IJ's
+	 * (measured by the caller at the same batch): the anchor's {@code passes} mode, per image in seconds, as
+	 * {forward, forward + backward}.
+	 */
+	static double[] torchPasses(final String python, final Path script, final Path model, final ImagePlus image, final int batch)
+		throws IOException
+	{
+		final Path dir = Files.createTempDirectory("explainij-anchor");
+		try {
+			final Path tif = dir.resolve("image.tif"), json = dir.resolve("passes.json");
+			if (!new FileSaver(image).saveAsTiff(tif.toString())) throw new IOException("cannot write " + tif);
+			Run.of(List.of(python, script.toString(), "passes", model.toString(), tif.toString(), json.toString(), "batch=" + batch));
+			final String text = Files.readString(json);
+			return new double[] { jsonNumber(text, "forward_ms") * 1e-3, jsonNumber(text, "forward_backward_ms") * 1e-3 };
+		}
+		finally {
+			deleteFolder(dir);
+		}
+	}
+
+	private static double jsonNumber(final String json, final String key) {
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\"\\s*:\\s*([-0-9.eE+]+)").matcher(json);
+		if (!m.find()) throw new ExplainException("the anchor's passes gave no " + key + ": " + json);
+		return Double.parseDouble(m.group(1));
+	}
+
+	private static void deleteFolder(final Path dir) throws IOException {
+		try (var files = Files.list(dir)) {
+			for (final Path f : files.toList()) Files.deleteIfExists(f);
+		}
+		Files.deleteIfExists(dir);
+	}
+
+	private static String mebibytes(final long bytes) {
+		return bytes <= 0 ? "?" : Long.toString(Math.round(bytes / 1048576.0));
 	}
 
 	/** This JVM's command line for a method run (the same Java, class path and memory setting). */
@@ -118,42 +193,87 @@ final class AnchorRuns {
 		return cmd;
 	}
 
-	/** A whole process's wall time; its output is discarded, a failure stops the benchmark with its last lines. */
-	private static double seconds(final List<String> command) throws IOException {
-		final File log = File.createTempFile("explainij-anchor", ".log");
-		try {
-			final long start = System.nanoTime();
-			final Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-			final int status = p.waitFor();
-			final double s = (System.nanoTime() - start) * 1e-9;
-			if (status != 0) {
-				final List<String> lines = Files.readAllLines(log.toPath());
-				throw new ExplainException("'" + String.join(" ", command.subList(0, Math.min(6, command.size()))) + " ...' failed (exit " +
-					status + "): " + String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+	/** One whole process: its wall time and its peak resident memory (the kernel's high-water mark, VmHWM). */
+	static final class Run {
+
+		final double seconds;
+		final long peakBytes;
+
+		private Run(final double seconds, final long peakBytes) {
+			this.seconds = seconds;
+			this.peakBytes = peakBytes;
+		}
+
+		/** Runs the command, discarding its output; a failure stops the benchmark with its last lines. */
+		static Run of(final List<String> command) throws IOException {
+			final File log = File.createTempFile("explainij-anchor", ".log");
+			try {
+				final long start = System.nanoTime();
+				final Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+				final Path status = Path.of("/proc", Long.toString(p.pid()), "status");
+				long peak = 0;
+				// VmHWM only grows, so its last reading before the exit is the peak, up to what the last few
+				// milliseconds added
+				while (!p.waitFor(10, TimeUnit.MILLISECONDS)) peak = Math.max(peak, highWaterMark(status));
+				final double s = (System.nanoTime() - start) * 1e-9;
+				if (p.exitValue() != 0) {
+					final List<String> lines = Files.readAllLines(log.toPath());
+					throw new ExplainException("'" + String.join(" ", command.subList(0, Math.min(6, command.size()))) + " ...' failed (exit " +
+						p.exitValue() + "): " + String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+				}
+				return new Run(s, peak);
 			}
-			return s;
+			catch (final InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new ExplainException("interrupted");
+			}
+			finally {
+				Files.deleteIfExists(log.toPath());
+			}
 		}
-		catch (final InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new ExplainException("interrupted");
-		}
-		finally {
-			Files.deleteIfExists(log.toPath());
+
+		/** VmHWM from /proc/PID/status in bytes; 0 where it cannot be read (not Linux, or the process has ended). */
+		static long highWaterMark(final Path status) {
+			try {
+				for (final String line : Files.readAllLines(status)) {
+					if (line.startsWith("VmHWM:")) {
+						return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
+					}
+				}
+			}
+			catch (final IOException | RuntimeException e) {
+				// the process ended between the check and the read, or no /proc
+			}
+			return 0;
 		}
 	}
 
-	static double maxRelativeDifference(final Path ours, final Path anchor) {
+	/**
+	 * How far two maps (all slices of a stack) are apart: {largest difference relative to the anchor's largest
+	 * value, Pearson correlation}; NaNs where a file is missing or the sizes differ.
+	 */
+	static double[] agreement(final Path ours, final Path anchor) {
 		final ImagePlus a = IJ.openImage(ours.toString()), b = IJ.openImage(anchor.toString());
-		if (a == null || b == null) return Double.NaN;
-		final float[] x = (float[]) a.getProcessor().convertToFloatProcessor().getPixels();
-		final float[] y = (float[]) b.getProcessor().convertToFloatProcessor().getPixels();
-		if (x.length != y.length) return Double.NaN;
-		double diff = 0, scale = 0;
-		for (int i = 0; i < x.length; i++) {
-			diff = Math.max(diff, Math.abs(x[i] - y[i]));
-			scale = Math.max(scale, Math.abs(y[i]));
+		if (a == null || b == null || a.getStackSize() != b.getStackSize()) return new double[] { Double.NaN, Double.NaN };
+		double diff = 0, scale = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+		long n = 0;
+		for (int z = 1; z <= a.getStackSize(); z++) {
+			final float[] x = (float[]) a.getStack().getProcessor(z).convertToFloatProcessor().getPixels();
+			final float[] y = (float[]) b.getStack().getProcessor(z).convertToFloatProcessor().getPixels();
+			if (x.length != y.length) return new double[] { Double.NaN, Double.NaN };
+			for (int i = 0; i < x.length; i++) {
+				diff = Math.max(diff, Math.abs(x[i] - y[i]));
+				scale = Math.max(scale, Math.abs(y[i]));
+				sx += x[i];
+				sy += y[i];
+				sxx += (double) x[i] * x[i];
+				syy += (double) y[i] * y[i];
+				sxy += (double) x[i] * y[i];
+			}
+			n += x.length;
 		}
-		return scale == 0 ? diff : diff / scale;
+		final double cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
+		return new double[] { scale == 0 ? diff : diff / scale, vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : Double.NaN };
 	}
 
 	static double median(final double[] values) {

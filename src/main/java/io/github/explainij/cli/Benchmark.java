@@ -141,6 +141,12 @@ final class Benchmark {
 		final ImagePlus sample = Main.openImage(samplePath.toFile());
 		final ModelService modelService = context.service(ModelService.class);
 
+		final Path script = Main.repoFolder("src").resolve("site/anchor_captum.py");
+		final String anchorSkipped = python == null ? null : AnchorRuns.unavailable(python, script);
+		if (anchorSkipped != null) out.println("anchor skipped: " + anchorSkipped);
+		final StringBuilder passes = new StringBuilder("\nThe network's batched passes per image, Explain-IJ (in this process) against torch " +
+			"(the anchor's passes mode) at the same batch:\n\n| model | image | batch | forward, Explain-IJ (ms) | forward, torch (ms) | ratio " +
+			"| forward + backward, Explain-IJ (ms) | forward + backward, torch (ms) | ratio |\n|---|---|---|---|---|---|---|---|---|\n");
 		final StringBuilder md = new StringBuilder();
 		md.append("| method | model | image | parameters | forward passes | time (s) | limit (s) | ratio | CPU-time ratio |\n");
 		md.append("|---|---|---|---|---|---|---|---|---|\n");
@@ -155,6 +161,14 @@ final class Benchmark {
 				final Throughput t = Throughput.measure(net, image);
 				out.println(String.format(Locale.ROOT, "%s %dx%d: forward %.3f ms/sample (CPU %.3f ms), forward+backward %.3f ms/sample (CPU %.3f ms), batch %d",
 					modelName, size, size, t.forward * 1e3, t.forwardCpu * 1e3, t.forwardBackward * 1e3, t.forwardBackwardCpu * 1e3, t.batch));
+				if (python != null && anchorSkipped == null) {
+					final double[] torch = torchPasses(python, script, model, image, t.batch);
+					final String row = String.format(Locale.ROOT, "| %s | %dx%d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |", modelName, size, size,
+						t.batch, t.forward * 1e3, torch[0] * 1e3, t.forward / torch[0], t.forwardBackward * 1e3, torch[1] * 1e3,
+						t.forwardBackward / torch[1]);
+					out.println("torch: " + row);
+					passes.append(row).append('\n');
+				}
 				for (final CommandInfo info : commands) {
 					final Map<String, String> p = paramsFor(info, params);
 					final String row = timeCommand(context, info, image, model, p, t, repeats);
@@ -165,7 +179,8 @@ final class Benchmark {
 			}
 		}
 		if (python != null) {
-			md.append(anchorTable(python, models, sizes, sample, commands, rounds, out));
+			md.append(anchorSkipped != null ? "\nThe anchor comparison was skipped: " + anchorSkipped + ".\n"
+				: passes + anchorTable(python, script, models, sizes, sample, commands, rounds, out));
 		}
 		final String report = "Machine: " + machine(device) + "\n\n" + md;
 		out.println();
@@ -174,22 +189,12 @@ final class Benchmark {
 		return Main.OK;
 	}
 
-	/**
-	 * Whole processes against the Python anchor (Captum), or the reason it was skipped: the anchor is
-	 * optional, the rest of the benchmark runs without it.
-	 */
-	private static String anchorTable(final String python, final List<String> models, final List<Integer> sizes, final ImagePlus sample,
-		final List<CommandInfo> commands, final int rounds, final PrintStream out)
+	/** Whole processes against the Python anchors (the anchor is optional: the rest of the benchmark runs without it). */
+	private static String anchorTable(final String python, final Path script, final List<String> models, final List<Integer> sizes,
+		final ImagePlus sample, final List<CommandInfo> commands, final int rounds, final PrintStream out)
 	{
-		final Path script = Main.repoFolder("src").resolve("site/anchor_captum.py");
-		final String why = AnchorRuns.unavailable(python, script);
-		if (why != null) {
-			out.println("anchor skipped: " + why);
-			return "\nThe anchor comparison was skipped: " + why + ".\n";
-		}
-		final StringBuilder md = new StringBuilder("\nWhole processes against Captum (" + python + ", src/site/anchor_captum.py), " + rounds +
-			" rounds each, alternating:\n\n| method | model | image | parameters | Explain-IJ (s) | Captum (s) | ratio | max difference |\n" +
-			"|---|---|---|---|---|---|---|---|\n");
+		final StringBuilder md = new StringBuilder("\nWhole processes against the Python anchors (" + python + ", src/site/anchor_captum.py), " +
+			rounds + " rounds each, alternating:\n\n" + AnchorRuns.HEAD);
 		final List<ImagePlus> images = new ArrayList<>();
 		for (final int size : sizes) images.add(tiled(sample, size));
 		final List<String> names = commands.stream().map(CommandInfo::getName).toList();
@@ -206,6 +211,15 @@ final class Benchmark {
 			throw new ExplainException("the anchor comparison failed: " + e.getMessage());
 		}
 		return md.toString();
+	}
+
+	private static double[] torchPasses(final String python, final Path script, final Path model, final ImagePlus image, final int batch) {
+		try {
+			return AnchorRuns.torchPasses(python, script, model, image, batch);
+		}
+		catch (final IOException e) {
+			throw new ExplainException("the anchor's passes failed: " + e.getMessage());
+		}
 	}
 
 	/** The overrides that apply to this command: key=value where it has the key, method.key=value for it alone. */
