@@ -47,14 +47,17 @@ import java.util.Map;
  * neither gets "n/a". A command's time is the fastest of {@code --repeats} runs (the first also warms
  * up the JIT); the model's per-sample times are the faster of two rounds of back-to-back batched calls. The per-sample times come from the model at the same image size, with the batch
  * size the methods choose by default ({@link Batching#batchSize} under the speed target of
- * {@link io.github.explainij.model.MemoryBudget#SPEED_ACTIVATION_BYTES}). With {@code --anchor PYTHON}, the
- * methods that have a Python anchor also run as whole processes against Captum ({@link AnchorRuns}). This is a measurement tool, not a
- * test: nothing is asserted.
+ * {@link io.github.explainij.model.MemoryBudget#SPEED_ACTIVATION_BYTES}). With {@code --anchor PYTHON}, every
+ * method also runs as a whole process against its Python anchor ({@link AnchorRuns}: Captum, Zennit, pytorch-grad-cam, ...), and the
+ * network's batched forward and forward + backward passes are timed in torch at the same batch beside Explain-IJ's.
+ * {@code --sweep} times those passes at batch sizes 1, 2, 4, ... to show where the default batch stands. This is a measurement
+ * tool, not a test: nothing is asserted.
  */
 final class Benchmark {
 
 	static final String USAGE = "usage: java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] " +
-		"[--models cells-gap,cells-bn] [--repeats 2] [--param key=value | method.key=value ...] [--anchor /usr/bin/python3 [--rounds 3]]";
+		"[--models cells-gap,cells-bn] [--repeats 2] [--param key=value | method.key=value ...] [--anchor /usr/bin/python3 [--rounds 3]] " +
+		"[--sweep]";
 
 	/** Seconds a throughput measurement runs at least. */
 	private static final double MEASURE_SECONDS = 1.0;
@@ -78,8 +81,13 @@ final class Benchmark {
 		List<String> models = List.of("cells-gap", "cells-bn");
 		final Map<String, String> params = new LinkedHashMap<>();
 		int repeats = 2, rounds = 3;
+		boolean sweep = false;
 		String python = null;
 		for (int i = 1; i < args.length; i++) {
+			if (args[i].equals("--sweep")) {
+				sweep = true;
+				continue;
+			}
 			if (i + 1 >= args.length) throw new ExplainException(args[i] + " needs a value\n" + USAGE);
 			final String value = args[++i];
 			switch (args[i - 1]) {
@@ -147,6 +155,9 @@ final class Benchmark {
 		final StringBuilder passes = new StringBuilder("\nThe network's batched passes per image, Explain-IJ (in this process) against torch " +
 			"(the anchor's passes mode) at the same batch:\n\n| model | image | batch | forward, Explain-IJ (ms) | forward, torch (ms) | ratio " +
 			"| forward + backward, Explain-IJ (ms) | forward + backward, torch (ms) | ratio |\n|---|---|---|---|---|---|---|---|---|\n");
+		final StringBuilder sweeps = new StringBuilder(sweep ? "\nPer-image time of the network's batched passes against the batch size " +
+			"(default: the batch the methods choose, by the memory budget's activation target):\n\n| model | image | batch | forward (ms) " +
+			"| forward + backward (ms) |\n|---|---|---|---|---|\n" : "");
 		final StringBuilder md = new StringBuilder();
 		md.append("| method | model | image | parameters | forward passes | time (s) | limit (s) | ratio | CPU-time ratio |\n");
 		md.append("|---|---|---|---|---|---|---|---|---|\n");
@@ -161,6 +172,7 @@ final class Benchmark {
 				final Throughput t = Throughput.measure(net, image);
 				out.println(String.format(Locale.ROOT, "%s %dx%d: forward %.3f ms/sample (CPU %.3f ms), forward+backward %.3f ms/sample (CPU %.3f ms), batch %d",
 					modelName, size, size, t.forward * 1e3, t.forwardCpu * 1e3, t.forwardBackward * 1e3, t.forwardBackwardCpu * 1e3, t.batch));
+				if (sweep) sweeps.append(sweep(net, image, modelName, t.batch, out));
 				if (python != null && anchorSkipped == null) {
 					final double[] torch = torchPasses(python, script, model, image, t.batch);
 					final String row = String.format(Locale.ROOT, "| %s | %dx%d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |", modelName, size, size,
@@ -182,6 +194,7 @@ final class Benchmark {
 			md.append(anchorSkipped != null ? "\nThe anchor comparison was skipped: " + anchorSkipped + ".\n"
 				: passes + anchorTable(python, script, models, sizes, sample, commands, rounds, out));
 		}
+		md.append(sweeps);
 		final String report = "Machine: " + machine(device) + "\n\n" + md;
 		out.println();
 		out.println(report);
@@ -220,6 +233,19 @@ final class Benchmark {
 		catch (final IOException e) {
 			throw new ExplainException("the anchor's passes failed: " + e.getMessage());
 		}
+	}
+
+	/** Rows of per-image pass times at batches 1, 2, 4, ... up to twice the default (and at most 64), the default marked. */
+	private static String sweep(final Network net, final ImagePlus image, final String modelName, final int chosen, final PrintStream out) {
+		final StringBuilder rows = new StringBuilder();
+		for (int batch = 1; batch <= Math.min(Batching.MAX_DEFAULT_BATCH, Math.max(2 * chosen, 8)); batch *= 2) {
+			final Throughput t = Throughput.measure(net, image, batch);
+			final String row = String.format(Locale.ROOT, "| %s | %dx%d | %s | %.2f | %.2f |", modelName, image.getWidth(), image.getHeight(),
+				batch == chosen ? batch + " (default)" : Integer.toString(batch), t.forward * 1e3, t.forwardBackward * 1e3);
+			out.println("sweep: " + row);
+			rows.append(row).append('\n');
+		}
+		return rows.toString();
 	}
 
 	/** The overrides that apply to this command: key=value where it has the key, method.key=value for it alone. */
@@ -318,19 +344,29 @@ final class Benchmark {
 			this.forwardBackwardCpu = forwardBackward[1];
 		}
 
+		/** At the batch the methods choose by default. */
 		static Throughput measure(final Network net, final ImagePlus image) {
+			return measure(net, image, defaultBatch(net, image));
+		}
+
+		/** The batch the methods choose by default: the input budget, then the activations' speed target. */
+		static int defaultBatch(final Network net, final ImagePlus image) {
+			final int c = image.getNChannels();
+			final int h = image.getHeight(), w = image.getWidth();
+			final var spec = net.spec();
+			final long perSample = (long) c * (spec.hasFixedSize() ? Math.max(spec.height(), h) : h) *
+				(spec.hasFixedSize() ? Math.max(spec.width(), w) : w);
+			return io.github.explainij.model.MemoryBudget.batchSize(new io.github.explainij.model.MemoryBudget.Work(net, c, 1, h, w), 0,
+				Batching.MAX_DEFAULT_BATCH, Batching.batchSize(0, perSample, Batching.MAX_DEFAULT_BATCH),
+				io.github.explainij.model.MemoryBudget.Pass.FORWARD).batch();
+		}
+
+		static Throughput measure(final Network net, final ImagePlus image, final int batch) {
 			final var img = ImagePlusAdapter.currentPlanes(image);
 			final float[] one = ImagePlusAdapter.toChw(img);
 			final float[][] planes = ImagePlusAdapter.planes(img);
 			final int c = planes.length;
 			final int h = image.getHeight(), w = image.getWidth();
-			final var spec = net.spec();
-			final long perSample = (long) c * (spec.hasFixedSize() ? Math.max(spec.height(), h) : h) *
-				(spec.hasFixedSize() ? Math.max(spec.width(), w) : w);
-			// the batch the methods choose by default: the input budget, then the activations' speed target
-			final int batch = io.github.explainij.model.MemoryBudget.batchSize(new io.github.explainij.model.MemoryBudget.Work(net, c, 1, h, w), 0,
-				Batching.MAX_DEFAULT_BATCH, Batching.batchSize(0, perSample, Batching.MAX_DEFAULT_BATCH),
-				io.github.explainij.model.MemoryBudget.Pass.FORWARD).batch();
 			final float[] raw = new float[batch * one.length];
 			for (int b = 0; b < batch; b++) System.arraycopy(one, 0, raw, b * one.length, one.length);
 			final var transform = net.transformFor(planes);
