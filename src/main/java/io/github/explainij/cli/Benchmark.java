@@ -3,6 +3,7 @@ package io.github.explainij.cli;
 import ai.djl.ndarray.types.Shape;
 
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.process.ImageProcessor;
 
 import io.github.explainij.ExplainException;
@@ -137,16 +138,15 @@ final class Benchmark {
 			if (methods == null || methods.contains(info.getName())) commands.add(info);
 		}
 		if (commands.isEmpty()) throw new ExplainException("no method matches --methods " + methods + "; 'list' shows the methods");
-		final Path samplePath = Main.repoFolder("sample-data").resolve("cells/images/mitotic_002.tif");
 		if (file != null) { // before any work: the report never replaces the sample or a model
-			final Outputs outputs = new Outputs().input("sample image", samplePath);
+			final Outputs outputs = new Outputs();
 			for (final String modelName : models) {
 				final Path model = Main.repoFolder("models").resolve(modelName + ".pt");
-				outputs.input("model", model).input("model's sidecar", io.github.explainij.model.ModelSpec.sidecarOf(model));
+				outputs.input("sample image", samplePath(model)).input("model", model)
+					.input("model's sidecar", io.github.explainij.model.ModelSpec.sidecarOf(model));
 			}
 			outputs.plan("--out", file, true);
 		}
-		final ImagePlus sample = Main.openImage(samplePath.toFile());
 		final ModelService modelService = context.service(ModelService.class);
 
 		final Path script = Main.repoFolder("src").resolve("site/anchor_captum.py");
@@ -163,9 +163,9 @@ final class Benchmark {
 		md.append("|---|---|---|---|---|---|---|---|---|\n");
 		String device = "?";
 		for (final int size : sizes) {
-			final ImagePlus image = tiled(sample, size);
 			for (final String modelName : models) {
 				final Path model = Main.repoFolder("models").resolve(modelName + ".pt");
+				final ImagePlus image = tiled(Main.openImage(samplePath(model).toFile()), size);
 				final ModelService.Loaded held = modelService.load(model.toFile(), Options.DEVICE_AUTO);
 				final Network net = held.network();
 				device = net.device().toString();
@@ -192,7 +192,7 @@ final class Benchmark {
 		}
 		if (python != null) {
 			md.append(anchorSkipped != null ? "\nThe anchor comparison was skipped: " + anchorSkipped + ".\n"
-				: passes + anchorTable(python, script, models, sizes, sample, commands, rounds, out));
+				: passes + anchorTable(python, script, models, sizes, commands, rounds, out));
 		}
 		md.append(sweeps);
 		final String report = "Machine: " + machine(device) + "\n\n" + md;
@@ -204,18 +204,17 @@ final class Benchmark {
 
 	/** Whole processes against the Python anchors (the anchor is optional: the rest of the benchmark runs without it). */
 	private static String anchorTable(final String python, final Path script, final List<String> models, final List<Integer> sizes,
-		final ImagePlus sample, final List<CommandInfo> commands, final int rounds, final PrintStream out)
+		final List<CommandInfo> commands, final int rounds, final PrintStream out)
 	{
 		final StringBuilder md = new StringBuilder("\nWhole processes against the Python anchors (" + python + ", src/site/anchor_captum.py), " +
 			rounds + " rounds each, alternating:\n\n" + AnchorRuns.HEAD);
-		final List<ImagePlus> images = new ArrayList<>();
-		for (final int size : sizes) images.add(tiled(sample, size));
 		final List<String> names = commands.stream().map(CommandInfo::getName).toList();
 		try {
 			for (final String modelName : models) {
-				for (final String row : AnchorRuns.run(python, script, Main.repoFolder("models").resolve(modelName + ".pt"), images, names,
-					rounds, out))
-				{
+				final Path model = Main.repoFolder("models").resolve(modelName + ".pt");
+				final List<ImagePlus> images = new ArrayList<>();
+				for (final int size : sizes) images.add(tiled(Main.openImage(samplePath(model).toFile()), size));
+				for (final String row : AnchorRuns.run(python, script, model, images, names, rounds, out)) {
 					md.append(row).append('\n');
 				}
 			}
@@ -311,20 +310,35 @@ final class Benchmark {
 		}
 	}
 
-	/** The sample tiled (mirrored, so there are no seams) to size x size; the sample itself at its own size. */
+	/** The sample image for a model: a mitotic cell, or for a model of several channels a two-stain image. */
+	static Path samplePath(final Path model) {
+		final boolean stains = io.github.explainij.model.ModelSpec.forModel(model).channels() > 1;
+		return Main.repoFolder("sample-data").resolve(stains ? "stains/images/cytoplasmic_000.tif" : "cells/images/mitotic_002.tif");
+	}
+
+	/**
+	 * The sample tiled (mirrored, so there are no seams) to size x size, every channel alike; the sample itself at its
+	 * own size.
+	 */
 	static ImagePlus tiled(final ImagePlus sample, final int size) {
 		if (size == sample.getWidth() && size == sample.getHeight()) return sample.duplicate();
-		final ImageProcessor src = sample.getProcessor();
-		final ImageProcessor out = src.createProcessor(size, size);
-		final int w = src.getWidth(), h = src.getHeight();
-		for (int y = 0; y < size; y++) {
-			final int ty = (y / h) % 2 == 0 ? y % h : h - 1 - y % h;
-			for (int x = 0; x < size; x++) {
-				final int tx = (x / w) % 2 == 0 ? x % w : w - 1 - x % w;
-				out.setf(x, y, src.getf(tx, ty));
+		final ImageStack stack = new ImageStack(size, size);
+		final int w = sample.getWidth(), h = sample.getHeight();
+		for (int z = 1; z <= sample.getStackSize(); z++) {
+			final ImageProcessor src = sample.getStack().getProcessor(z);
+			final ImageProcessor out = src.createProcessor(size, size);
+			for (int y = 0; y < size; y++) {
+				final int ty = (y / h) % 2 == 0 ? y % h : h - 1 - y % h;
+				for (int x = 0; x < size; x++) {
+					final int tx = (x / w) % 2 == 0 ? x % w : w - 1 - x % w;
+					out.setf(x, y, src.getf(tx, ty));
+				}
 			}
+			stack.addSlice(sample.getStack().getSliceLabel(z), out);
 		}
-		return new ImagePlus(Main.baseName(new java.io.File(sample.getTitle())) + "-" + size, out);
+		final ImagePlus tiled = new ImagePlus(Main.baseName(new java.io.File(sample.getTitle())) + "-" + size, stack);
+		tiled.setDimensions(sample.getNChannels(), sample.getNSlices(), sample.getNFrames());
+		return sample.isComposite() ? new ij.CompositeImage(tiled, ij.CompositeImage.COMPOSITE) : tiled;
 	}
 
 	/** The model's batched throughput on copies of an image. */
