@@ -146,7 +146,7 @@ final class AnchorRuns {
 	/**
 	 * The network's batched forward and forward + backward passes in torch, side by side with Explain-IJ's
 	 * (measured by the caller at the same batch): the anchor's {@code passes} mode, per image in seconds, as
-	 * {forward, forward + backward}.
+	 * {forward, forward + backward, forward CPU time, forward + backward CPU time}.
 	 */
 	static double[] torchPasses(final String python, final Path script, final Path model, final ImagePlus image, final int batch)
 		throws IOException
@@ -157,7 +157,8 @@ final class AnchorRuns {
 			if (!new FileSaver(image).saveAsTiff(tif.toString())) throw new IOException("cannot write " + tif);
 			Run.of(List.of(python, script.toString(), "passes", model.toString(), tif.toString(), json.toString(), "batch=" + batch));
 			final String text = Files.readString(json);
-			return new double[] { jsonNumber(text, "forward_ms") * 1e-3, jsonNumber(text, "forward_backward_ms") * 1e-3 };
+			return new double[] { jsonNumber(text, "forward_ms") * 1e-3, jsonNumber(text, "forward_backward_ms") * 1e-3,
+				jsonNumber(text, "forward_cpu_ms") * 1e-3, jsonNumber(text, "forward_backward_cpu_ms") * 1e-3 };
 		}
 		finally {
 			deleteFolder(dir);

@@ -153,8 +153,9 @@ final class Benchmark {
 		final String anchorSkipped = python == null ? null : AnchorRuns.unavailable(python, script);
 		if (anchorSkipped != null) out.println("anchor skipped: " + anchorSkipped);
 		final StringBuilder passes = new StringBuilder("\nThe network's batched passes per image, Explain-IJ (in this process) against torch " +
-			"(the anchor's passes mode) at the same batch:\n\n| model | image | batch | forward, Explain-IJ (ms) | forward, torch (ms) | ratio " +
-			"| forward + backward, Explain-IJ (ms) | forward + backward, torch (ms) | ratio |\n|---|---|---|---|---|---|---|---|---|\n");
+			"(the anchor's passes mode) at the same batch; ratios of wall time (of CPU time):\n\n| model | image | batch | forward, Explain-IJ (ms) " +
+			"| forward, torch (ms) | ratio | forward + backward, Explain-IJ (ms) | forward + backward, torch (ms) | ratio |\n" +
+			"|---|---|---|---|---|---|---|---|---|\n");
 		final StringBuilder sweeps = new StringBuilder(sweep ? "\nPer-image time of the network's batched passes against the batch size " +
 			"(default: the batch the methods choose, by the memory budget's activation target):\n\n| model | image | batch | forward (ms) " +
 			"| forward + backward (ms) |\n|---|---|---|---|---|\n" : "");
@@ -175,9 +176,9 @@ final class Benchmark {
 				if (sweep) sweeps.append(sweep(net, image, modelName, t.batch, out));
 				if (python != null && anchorSkipped == null) {
 					final double[] torch = torchPasses(python, script, model, image, t.batch);
-					final String row = String.format(Locale.ROOT, "| %s | %dx%d | %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |", modelName, size, size,
-						t.batch, t.forward * 1e3, torch[0] * 1e3, t.forward / torch[0], t.forwardBackward * 1e3, torch[1] * 1e3,
-						t.forwardBackward / torch[1]);
+					final String row = String.format(Locale.ROOT, "| %s | %dx%d | %d | %.2f | %.2f | %.2f (%.2f) | %.2f | %.2f | %.2f (%.2f) |", modelName,
+						size, size, t.batch, t.forward * 1e3, torch[0] * 1e3, t.forward / torch[0], t.forwardCpu / torch[2], t.forwardBackward * 1e3,
+						torch[1] * 1e3, t.forwardBackward / torch[1], t.forwardBackwardCpu / torch[3]);
 					out.println("torch: " + row);
 					passes.append(row).append('\n');
 				}
