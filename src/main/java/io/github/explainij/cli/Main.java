@@ -8,16 +8,20 @@ import io.github.explainij.command.AttributionCommand;
 import io.github.explainij.command.ExplainCommands;
 import io.github.explainij.command.Options;
 import io.github.explainij.image.ImageFiles;
+import io.github.explainij.model.Engines;
+import io.github.explainij.model.ModelService;
 import io.github.explainij.render.Figures;
 
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.convert.ConvertService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
+import org.scijava.prefs.PrefService;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -102,12 +106,23 @@ public final class Main {
 
 	/** Runs the command line and returns the exit status (for tests: no System.exit). */
 	public static int run(final String[] arguments, final PrintStream out, final PrintStream err) {
-		try (MemoryOption memory = MemoryOption.take(arguments); Context context = new Context()) {
+		if (arguments.length > 0 && !arguments[0].equals("list") && !isHelp(arguments[0])) Engines.preload();
+		try (MemoryOption memory = MemoryOption.take(arguments); Context context = newContext()) {
 			return run(context, memory.remaining(), out, err);
 		}
 		catch (final Throwable e) {
 			return fail(e, arguments, err);
 		}
+	}
+
+	/**
+	 * The command line's context: the services its commands use (models, commands and modules, conversion of
+	 * parameter values, preferences, logging) and what they need, not every service on the class path. It
+	 * starts in about half the time (0.23 against 0.42 s here); no user interface service, so nothing on the
+	 * command line can open a dialog.
+	 */
+	static Context newContext() {
+		return new Context(CommandService.class, ModelService.class, ConvertService.class, PrefService.class, LogService.class);
 	}
 
 	/** Runs the command line in a given context (tests add commands to it); failures become exit codes. */

@@ -44,6 +44,25 @@ public final class Engines {
 		}
 	}
 
+	/**
+	 * Starts loading the engine on a background thread, so that loading libtorch (about 0.4 s) overlaps with
+	 * what a process does before it needs the engine (its SciJava context, reading the image). Whoever then
+	 * calls {@link #pytorch()} waits for it, and gets its failure, if any, as usual.
+	 */
+	public static void preload() {
+		if (engine != null) return;
+		final Thread t = new Thread(() -> {
+			try {
+				pytorch();
+			}
+			catch (final RuntimeException e) {
+				// the caller's own pytorch() call fails the same way and reports it
+			}
+		}, "explain-ij engine preload");
+		t.setDaemon(true);
+		t.start();
+	}
+
 	/** DJL's switch for TorchScript's graph optimizer; Explain-IJ turns it off unless it is set. */
 	static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
 
