@@ -19,13 +19,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark against the Python anchor ({@code benchmark --anchor /usr/bin/python3}): for each method
- * that has one in {@code src/site/anchor_captum.py}, Explain-IJ's command line and the anchor run as whole
- * processes on the same TorchScript model and image, in turn (A B A B ..., so a drift of the machine's speed
- * affects both), and the report gives each one's median wall time, their ratio (median of the pairs'
- * ratios) and the largest difference of their maps relative to the anchor's largest value. Skipped, with
- * the reason, where the anchor cannot run (no Python with torch and tifffile, no Captum source in
- * {@code EXPLAINIJ_PYLIB}).
+ * The benchmark against the Python anchors ({@code benchmark --anchor /usr/bin/python3}): for each method,
+ * Explain-IJ's command line (as users run it: {@code ./explain-ij} when the benchmark runs from the jar) and its
+ * anchor in {@code src/site/anchor_captum.py} (Captum, Zennit, pytorch-grad-cam, ...) run as whole processes on the
+ * same TorchScript model and image, in turn (A B A B ..., so a drift of the machine's speed affects both), after
+ * one untimed run of each; the report gives each one's median wall time, their ratio (median of the pairs'
+ * ratios), each one's peak memory and how far the maps are apart. Skipped, with the reason, where the anchor
+ * cannot run (no Python with torch and tifffile, no library sources in {@code EXPLAINIJ_PYLIB}).
  */
 final class AnchorRuns {
 
@@ -98,9 +98,15 @@ final class AnchorRuns {
 		final List<String> rows = new ArrayList<>();
 		final Path dir = Files.createTempDirectory("explainij-anchor");
 		try {
+			boolean warm = false;
 			for (final ImagePlus image : images) {
 				final Path tif = dir.resolve(image.getTitle() + ".tif");
 				if (!new FileSaver(image).saveAsTiff(tif.toString())) throw new IOException("cannot write " + tif);
+				if (!warm) { // not timed: the launcher's first run makes its class-data archive, Python compiles its bytecode
+					Run.of(javaCommand("saliency", model, tif, dir.resolve("warm.tif")));
+					Run.of(List.of(python, script.toString(), "saliency", model.toString(), tif.toString(), dir.resolve("warm.tif").toString()));
+					warm = true;
+				}
 				for (final String method : methods) {
 					if (!METHODS.containsKey(method)) continue;
 					final Path ours = dir.resolve("ours.tif"), theirs = dir.resolve("anchor.tif");
@@ -182,16 +188,31 @@ final class AnchorRuns {
 		return bytes <= 0 ? "?" : Long.toString(Math.round(bytes / 1048576.0));
 	}
 
-	/** This JVM's command line for a method run (the same Java, class path and memory setting). */
-	private static List<String> javaCommand(final String method, final Path model, final Path image, final Path out) {
-		final List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-			System.getProperty("java.class.path"), Main.class.getName(), method, "--model", model.toString(), "--image", image.toString(),
-			"--out", out.toString(), "--param", "show_overlay=false"));
+	/**
+	 * A method run's command line as users run it: the launcher {@code ./explain-ij} beside {@code target/} when this
+	 * JVM runs that jar (with its class-data archive and huge pages), else this JVM's java and class path.
+	 */
+	static List<String> javaCommand(final String method, final Path model, final Path image, final Path out) {
+		final List<String> cmd = new ArrayList<>(launcher());
+		cmd.addAll(List.of(method, "--model", model.toString(), "--image", image.toString(), "--out", out.toString(), "--param",
+			"show_overlay=false"));
 		for (final String p : METHODS.get(method)) {
 			cmd.add("--param");
 			cmd.add(p);
 		}
 		return cmd;
+	}
+
+	/** {@code [./explain-ij]} when this JVM runs the jar beside it, else {@code [java, -cp, class path, Main]}. */
+	static List<String> launcher() {
+		final Path jar = Path.of(System.getProperty("java.class.path")).toAbsolutePath();
+		final Path script = jar.getParent() == null || jar.getParent().getParent() == null ? null
+			: jar.getParent().getParent().resolve("explain-ij");
+		if (jar.getFileName().toString().equals("explain-ij.jar") && script != null && Files.isExecutable(script)) {
+			return List.of(script.toString());
+		}
+		return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+			Main.class.getName());
 	}
 
 	/** One whole process: its wall time and its peak resident memory (the kernel's high-water mark, VmHWM). */

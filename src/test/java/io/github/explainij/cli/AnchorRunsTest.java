@@ -67,6 +67,15 @@ class AnchorRunsTest {
 	}
 
 	@Test
+	void explainIjRunsAsUsersRunItWithTheMethodsParameters() {
+		final List<String> cmd = AnchorRuns.javaCommand("occlusion", Path.of("m.pt"), Path.of("i.tif"), Path.of("o.tif"));
+		// tests run from classes, not from target/explain-ij.jar: this JVM's java and class path (the jar would use ./explain-ij)
+		assertEquals(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+			Main.class.getName(), "occlusion", "--model", "m.pt", "--image", "i.tif", "--out", "o.tif", "--param", "show_overlay=false", "--param",
+			"window=16", "--param", "stride=8"), cmd);
+	}
+
+	@Test
 	void peakMemoryIsReadFromTheKernelsHighWaterMark() {
 		final long self = AnchorRuns.Run.highWaterMark(Path.of("/proc/self/status"));
 		// this JVM holds at least its heap's used part in resident memory
