@@ -13,15 +13,11 @@ import org.scijava.convert.ConvertService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
-import org.scijava.module.process.PostprocessorPlugin;
-import org.scijava.module.process.PreprocessorPlugin;
-import org.scijava.plugin.PluginService;
 
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Runs an Explain-IJ command headless with explicit inputs. Inputs that are not given take the
@@ -45,6 +41,7 @@ public final class CommandRunner {
 		final ConvertService convert = context.service(ConvertService.class);
 		final Module module = modules.createModule(info);
 		final Map<String, String> left = methodParameters(info, params);
+		final List<ModuleItem<?>> userInputs = ExplainCommands.userInputs(info);
 		for (final ModuleItem<?> item : info.inputs()) {
 			final String name = item.getName();
 			if (name.equals(Options.IMAGE)) {
@@ -58,34 +55,23 @@ public final class CommandRunner {
 				final Object value = convert(convert, item, text);
 				module.setInput(name, value);
 			}
-			else if (!ExplainCommands.userInputs(info).contains(item)) {
+			else if (!userInputs.contains(item)) {
 				continue; // services: injected by the framework
 			}
 			module.resolveInput(name);
 		}
 		if (!left.isEmpty()) {
-			final List<String> names = ExplainCommands.userInputs(info).stream().map(ModuleItem::getName).toList();
+			final List<String> names = userInputs.stream().map(ModuleItem::getName).toList();
 			final String first = left.keySet().iterator().next();
 			throw new ExplainException((left.size() == 1 ? "unknown parameter --param " + first : "unknown parameters --param " +
 				String.join(", --param ", left.keySet())) + " for " + info.getName() + DidYouMean.hint(first, names, "--param ") +
 				" (java -jar explain-ij.jar " + info.getName() + " --help lists its parameters)");
 		}
-		try {
-			// Preprocessors inject services; postprocessors (display) are skipped: outputs are saved by the caller.
-			final List<PreprocessorPlugin> pre = context.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class);
-			modules.run(module, pre, List.<PostprocessorPlugin> of(), Map.of()).get();
-		}
-		catch (final InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new ExplainException("interrupted");
-		}
-		catch (final ExecutionException e) {
-			// the command itself catches everything; this is a failure around it (a preprocessor): pass it on as it is
-			final Throwable cause = e.getCause();
-			if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-			if (cause instanceof Error) throw (Error) cause;
-			throw new IllegalStateException(cause);
-		}
+		// In this thread, without SciJava's persistence (the command line never reads remembered values, so it
+		// does not write them either) and without display postprocessors: outputs are saved by the caller.
+		// Handing the run to SciJava's thread pool and saving every input to Java preferences cost about as
+		// much as a 64x64 single-pass method's own work (issue 12).
+		ExplainCommands.runWithoutPersistence(context, module);
 		return module;
 	}
 
