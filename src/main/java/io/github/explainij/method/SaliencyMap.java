@@ -25,10 +25,15 @@ public final class SaliencyMap implements AttributionMethod {
 
 	@Override
 	public Attribution explain(final ExplainRequest request) {
-		final int target = request.targetClass();
 		final int c = request.channels();
-		final ScoreGradient g = request.network().scoreGradient(request.pixels(), request.inputShape(1), request.transform(),
-			request.targetFunction());
+		// the class scores (and so the predicted class) come from the gradient pass's own forward
+		request.requireMemory();
+		final boolean[] ownPass = new boolean[1];
+		final ScoreGradient g = request.network().scoreGradientChoosing(request.pixels(), request.inputShape(1), request.transform(), output -> {
+			ownPass[0] = request.scoresFrom(output);
+			return request.targetFunction();
+		});
+		final int target = request.targetClass();
 		final float[] grad = g.gradient();
 		final int n = request.voxels();
 		final float[] out;
@@ -43,7 +48,8 @@ public final class SaliencyMap implements AttributionMethod {
 		params.put("absolute", Boolean.toString(absolute));
 		params.put("per_channel", Boolean.toString(perChannel));
 		return new Attribution(perChannel ? request.channelMap(out) : request.mapOf(out, 1), NAME, target,
-			request.className(target), g.scores()[0], request.logits(), !absolute, params).withPasses(2, 1); // the target pass + one gradient pass
+			request.className(target), g.scores()[0], request.logits(), !absolute, params)
+			.withPasses(ownPass[0] ? 1 : 2, 1); // one gradient pass, which gives the target (plus the target pass when the request made one)
 	}
 
 	@Override

@@ -580,10 +580,36 @@ public final class Network implements AutoCloseable {
 	 * @return the gradient (same shape as raw) and the scores
 	 */
 	public ScoreGradient scoreGradient(final float[] raw, final Shape shape, final InputTransform transform, final Target target) {
+		return scoreGradient(raw, shape, transform, target, null);
+	}
+
+	/**
+	 * As {@link #scoreGradient(float[], Shape, InputTransform, Target)} for a target on the network's output
+	 * that is chosen from that output (e.g. the predicted class), in the same pass: {@code chooser} gets the
+	 * output [B, ...] and returns the target, so no forward pass of its own is needed to find it.
+	 */
+	public ScoreGradient scoreGradientChoosing(final float[] raw, final Shape shape, final InputTransform transform,
+		final java.util.function.Function<NDArray, Target> chooser)
+	{
+		return scoreGradient(raw, shape, transform, null, chooser);
+	}
+
+	private ScoreGradient scoreGradient(final float[] raw, final Shape shape, final InputTransform transform, final Target given,
+		final java.util.function.Function<NDArray, Target> chooser)
+	{
 		return autograd((scope, collector) -> {
 			final NDArray x = rawInput(scope, raw, shape);
 			x.setRequiresGradient(true);
-			final NDArray perSample = target.score(output(transform.apply(x), target, true));
+			final NDArray perSample;
+			if (chooser == null) {
+				perSample = given.score(output(transform.apply(x), given, true));
+			}
+			else {
+				final NDArray out = forward(transform.apply(x), true);
+				final Target target = chooser.apply(out);
+				if (target.stage() >= 0) throw new IllegalArgumentException("a target chosen from the output scores the output, not a stage");
+				perSample = target.score(out);
+			}
 			collector.backward(perSample.sum());
 			final NDArray gradient = x.getGradient();
 			if (!allFinite(gradient)) {
