@@ -249,6 +249,43 @@ public final class ExplainRequest {
 		return true;
 	}
 
+	/**
+	 * d target score / d raw pixel for this image [C, (D,) H, W], in one gradient pass whose forward also
+	 * gives the class scores ({@link #scoresFrom}) when they are not known yet.
+	 */
+	public TargetGradient targetGradient() {
+		requireMemory();
+		final boolean[] ownPass = new boolean[1];
+		final Network.ScoreGradient g = network.scoreGradientChoosing(pixels, inputShape(1), transform, output -> {
+			ownPass[0] = scoresFrom(output);
+			return targetFunction();
+		});
+		return new TargetGradient(g.gradient(), g.scores()[0], ownPass[0]);
+	}
+
+	/** The gradient of the target's score with respect to the raw pixels, and how many passes it took. */
+	public static final class TargetGradient {
+
+		private final float[] gradient;
+		private final float score;
+		private final boolean scoresFromThisPass;
+
+		TargetGradient(final float[] gradient, final float score, final boolean scoresFromThisPass) {
+			this.gradient = gradient;
+			this.score = score;
+			this.scoresFromThisPass = scoresFromThisPass;
+		}
+
+		/** d score / d raw pixel, channel-major [C, (D,) H, W]. */
+		public float[] gradient() { return gradient; }
+
+		/** The explained score of the target. */
+		public float score() { return score; }
+
+		/** Forward passes made for it: 1, or 2 when the request had made its own pass for the class scores. */
+		public long forwardPasses() { return scoresFromThisPass ? 1 : 2; }
+	}
+
 	/** The logits and the explained scores of every class, [1, 2K]. */
 	private NDArray bothScores(final NDArray out) {
 		return ClassScore.classScores(out, ScoreKind.LOGIT, region).concat(ClassScore.classScores(out, score, region), 1);

@@ -1,7 +1,5 @@
 package io.github.explainij.method;
 
-import io.github.explainij.model.Network.ScoreGradient;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,12 +25,7 @@ public final class SaliencyMap implements AttributionMethod {
 	public Attribution explain(final ExplainRequest request) {
 		final int c = request.channels();
 		// the class scores (and so the predicted class) come from the gradient pass's own forward
-		request.requireMemory();
-		final boolean[] ownPass = new boolean[1];
-		final ScoreGradient g = request.network().scoreGradientChoosing(request.pixels(), request.inputShape(1), request.transform(), output -> {
-			ownPass[0] = request.scoresFrom(output);
-			return request.targetFunction();
-		});
+		final ExplainRequest.TargetGradient g = request.targetGradient();
 		final int target = request.targetClass();
 		final float[] grad = g.gradient();
 		final int n = request.voxels();
@@ -48,8 +41,7 @@ public final class SaliencyMap implements AttributionMethod {
 		params.put("absolute", Boolean.toString(absolute));
 		params.put("per_channel", Boolean.toString(perChannel));
 		return new Attribution(perChannel ? request.channelMap(out) : request.mapOf(out, 1), NAME, target,
-			request.className(target), g.scores()[0], request.logits(), !absolute, params)
-			.withPasses(ownPass[0] ? 1 : 2, 1); // one gradient pass, which gives the target (plus the target pass when the request made one)
+			request.className(target), g.score(), request.logits(), !absolute, params).withPasses(g.forwardPasses(), 1);
 	}
 
 	@Override

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.explainij.TestData;
 import io.github.explainij.image.ImagePlusAdapter;
+import io.github.explainij.method.cam.Cam;
+import io.github.explainij.method.cam.GradCam;
+import io.github.explainij.method.cam.GradCamPlusPlus;
+import io.github.explainij.method.cam.GuidedGradCam;
+import io.github.explainij.method.cam.LayerCam;
+import io.github.explainij.method.gradient.GradientXInput;
 import io.github.explainij.method.relevance.Deconvnet;
 import io.github.explainij.method.relevance.DeepLift;
 import io.github.explainij.method.relevance.GuidedBackprop;
@@ -34,11 +40,17 @@ class OwnPassScoresTest {
 		return Stream.of(
 			Arguments.of("cells-gap", "saliency", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new SaliencyMap(true, false), 1),
 			Arguments.of("cells-bn", "saliency", ScoreKind.PROBABILITY, (Supplier<AttributionMethod>) () -> new SaliencyMap(false, false), 1),
+			Arguments.of("cells-bn", "gradient x input", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new GradientXInput(true), 1),
 			Arguments.of("cells-gap", "lrp", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new Lrp("epsilon", 1e-6, 1, 0, false), 1),
 			Arguments.of("cells-bn", "lrp z+", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new Lrp("zplus", 1e-6, 1, 0, false), 1),
 			Arguments.of("cells-gap", "guided backprop", ScoreKind.PROBABILITY, (Supplier<AttributionMethod>) () -> new GuidedBackprop(false), 1),
 			Arguments.of("cells-bn", "deconvnet", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new Deconvnet(false), 1),
-			Arguments.of("cells-gap", "deeplift", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new DeepLift("zero", false), 2));
+			Arguments.of("cells-gap", "deeplift", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new DeepLift("zero", false), 2),
+			Arguments.of("cells-gap", "grad-cam", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new GradCam("", true), 1),
+			Arguments.of("cells-bn", "grad-cam++", ScoreKind.PROBABILITY, (Supplier<AttributionMethod>) () -> new GradCamPlusPlus("", true), 1),
+			Arguments.of("cells-gap", "cam", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new Cam("", true), 1),
+			Arguments.of("cells-bn", "layer-cam", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new LayerCam("", true), 1),
+			Arguments.of("cells-gap", "guided grad-cam", ScoreKind.LOGIT, (Supplier<AttributionMethod>) () -> new GuidedGradCam("", "bilinear", false), 2));
 	}
 
 	@ParameterizedTest(name = "{1} on {0} ({2})")
