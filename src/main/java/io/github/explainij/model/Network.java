@@ -480,7 +480,18 @@ public final class Network implements AutoCloseable {
 		return o.getDataType() == DataType.FLOAT32 ? o : o.toType(DataType.FLOAT32, false);
 	}
 
-	private static boolean allFinite(final NDArray a) {
+	/**
+	 * Whether every value is finite. One reduction first: a NaN or an infinity anywhere makes the sum
+	 * non-finite, so a finite float32 sum settles it; only a non-finite sum (or finite values whose sum
+	 * overflows) is looked at value by value. The element-wise test alone (four kernels and three
+	 * temporary arrays) took about 0.4 ms per 16x64x64 activation, paid by every stage a method runs.
+	 */
+	static boolean allFinite(final NDArray a) {
+		if (a.getDataType() == DataType.FLOAT32) {
+			try (NDArray sum = a.sum()) {
+				if (Float.isFinite(sum.getFloat())) return true;
+			}
+		}
 		try (NDArray bad = a.isNaN().logicalOr(a.isInfinite()); NDArray any = bad.any()) {
 			return !any.getBoolean();
 		}
