@@ -13,11 +13,13 @@ import org.scijava.convert.ConvertService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
+import org.scijava.thread.ThreadService;
 
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Runs an Explain-IJ command headless with explicit inputs. Inputs that are not given take the
@@ -67,11 +69,24 @@ public final class CommandRunner {
 				String.join(", --param ", left.keySet())) + " for " + info.getName() + DidYouMean.hint(first, names, "--param ") +
 				" (java -jar explain-ij.jar " + info.getName() + " --help lists its parameters)");
 		}
-		// In this thread, without SciJava's persistence (the command line never reads remembered values, so it
-		// does not write them either) and without display postprocessors: outputs are saved by the caller.
-		// Handing the run to SciJava's thread pool and saving every input to Java preferences cost about as
-		// much as a 64x64 single-pass method's own work (issue 12).
-		ExplainCommands.runWithoutPersistence(context, module);
+		// On SciJava's thread pool, as before, but without SciJava's persistence (the command line never reads
+		// remembered values, so it does not write them either: saving every input to Java preferences cost about
+		// a millisecond a run) and without display postprocessors: outputs are saved by the caller. (Run in the
+		// calling thread instead, the benchmark's commands were slower after its throughput measurement there.)
+		try {
+			context.service(ThreadService.class).run(() -> ExplainCommands.runWithoutPersistence(context, module)).get();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new ExplainException("interrupted");
+		}
+		catch (final ExecutionException e) {
+			// the command itself catches everything; this is a failure around it (a preprocessor): pass it on as it is
+			final Throwable cause = e.getCause();
+			if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+			if (cause instanceof Error) throw (Error) cause;
+			throw new IllegalStateException(cause);
+		}
 		return module;
 	}
 
