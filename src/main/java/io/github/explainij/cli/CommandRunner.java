@@ -13,9 +13,7 @@ import org.scijava.convert.ConvertService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
-import org.scijava.module.process.PostprocessorPlugin;
-import org.scijava.module.process.PreprocessorPlugin;
-import org.scijava.plugin.PluginService;
+import org.scijava.thread.ThreadService;
 
 import java.io.File;
 import java.util.LinkedHashMap;
@@ -45,6 +43,7 @@ public final class CommandRunner {
 		final ConvertService convert = context.service(ConvertService.class);
 		final Module module = modules.createModule(info);
 		final Map<String, String> left = methodParameters(info, params);
+		final List<ModuleItem<?>> userInputs = ExplainCommands.userInputs(info);
 		for (final ModuleItem<?> item : info.inputs()) {
 			final String name = item.getName();
 			if (name.equals(Options.IMAGE)) {
@@ -58,22 +57,24 @@ public final class CommandRunner {
 				final Object value = convert(convert, item, text);
 				module.setInput(name, value);
 			}
-			else if (!ExplainCommands.userInputs(info).contains(item)) {
+			else if (!userInputs.contains(item)) {
 				continue; // services: injected by the framework
 			}
 			module.resolveInput(name);
 		}
 		if (!left.isEmpty()) {
-			final List<String> names = ExplainCommands.userInputs(info).stream().map(ModuleItem::getName).toList();
+			final List<String> names = userInputs.stream().map(ModuleItem::getName).toList();
 			final String first = left.keySet().iterator().next();
 			throw new ExplainException((left.size() == 1 ? "unknown parameter --param " + first : "unknown parameters --param " +
 				String.join(", --param ", left.keySet())) + " for " + info.getName() + DidYouMean.hint(first, names, "--param ") +
 				" (java -jar explain-ij.jar " + info.getName() + " --help lists its parameters)");
 		}
+		// On SciJava's thread pool, as before, but without SciJava's persistence (the command line never reads
+		// remembered values, so it does not write them either: saving every input to Java preferences cost about
+		// a millisecond a run) and without display postprocessors: outputs are saved by the caller. (Run in the
+		// calling thread instead, the benchmark's commands were slower after its throughput measurement there.)
 		try {
-			// Preprocessors inject services; postprocessors (display) are skipped: outputs are saved by the caller.
-			final List<PreprocessorPlugin> pre = context.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class);
-			modules.run(module, pre, List.<PostprocessorPlugin> of(), Map.of()).get();
+			context.service(ThreadService.class).run(() -> ExplainCommands.runWithoutPersistence(context, module)).get();
 		}
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();

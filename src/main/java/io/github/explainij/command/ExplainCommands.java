@@ -13,7 +13,13 @@ import org.scijava.command.CommandService;
 import org.scijava.convert.ConvertService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleRunner;
 import org.scijava.module.ModuleService;
+import org.scijava.module.process.LoadInputsPreprocessor;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.module.process.SaveInputsPreprocessor;
+import org.scijava.plugin.PluginService;
 import org.scijava.service.Service;
 
 import java.io.File;
@@ -109,6 +115,22 @@ public final class ExplainCommands {
 			items.add(item);
 		}
 		return items;
+	}
+
+	/**
+	 * Runs a module in the calling thread with SciJava's preprocessors (services injected, defaults, checks)
+	 * except its persistence ({@code LoadInputsPreprocessor}, {@code SaveInputsPreprocessor}): the caller has
+	 * set every input, and a run from the command line or a macro must not change the values Fiji's dialogs
+	 * remember (nor write Java preferences on every run). No postprocessors: the caller shows or saves the
+	 * outputs. Failures of the command itself are its cancel reason ({@link #cancelReason}); anything a
+	 * preprocessor throws passes through as it is.
+	 */
+	public static void runWithoutPersistence(final Context context, final Module module) {
+		final List<PreprocessorPlugin> pre = new ArrayList<>();
+		for (final PreprocessorPlugin p : context.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class)) {
+			if (!(p instanceof LoadInputsPreprocessor) && !(p instanceof SaveInputsPreprocessor)) pre.add(p);
+		}
+		new ModuleRunner(context, module, pre, List.<PostprocessorPlugin> of()).run();
 	}
 
 	/**

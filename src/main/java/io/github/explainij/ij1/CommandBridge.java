@@ -19,18 +19,11 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
-import org.scijava.module.ModuleRunner;
 import org.scijava.module.ModuleService;
-import org.scijava.module.process.LoadInputsPreprocessor;
-import org.scijava.module.process.PostprocessorPlugin;
-import org.scijava.module.process.PreprocessorPlugin;
-import org.scijava.module.process.SaveInputsPreprocessor;
-import org.scijava.plugin.PluginService;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Runs an Explain-IJ SciJava command from plain ImageJ 1.x (and from IJ1 macros there). Every command
@@ -130,10 +123,7 @@ public class CommandBridge implements PlugIn {
 			// In this thread (its context class loader is set); services are injected, values are the dialog's
 			// (SciJava's own persistence is left out: ImageJ's preferences remember them). Outputs are shown
 			// below: SciJava's display postprocessors do not know ImagePlus.
-			final List<PreprocessorPlugin> pre = ctx.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class)
-				.stream().filter(p -> !(p instanceof LoadInputsPreprocessor) && !(p instanceof SaveInputsPreprocessor))
-				.collect(Collectors.toList());
-			new ModuleRunner(ctx, module, pre, List.<PostprocessorPlugin> of()).run();
+			ExplainCommands.runWithoutPersistence(ctx, module);
 		}
 		finally {
 			IJ.showProgress(1.0);

@@ -1,5 +1,6 @@
 package io.github.explainij.method;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 import io.github.explainij.ExplainException;
@@ -212,23 +213,96 @@ public final class ExplainRequest {
 
 	private void computeScores() {
 		if (logits != null) return;
-		// the first model pass of every method: refuse here a run that cannot fit (see MemoryBudget)
-		MemoryBudget.requireOnePass(memoryWork(), MemoryBudget.Pass.GRADIENT);
+		requireMemory();
 		final boolean[] denseOutput = new boolean[1];
 		final float[] both = network.evaluate(pixels, inputShape(1), transform, out -> {
 			denseOutput[0] = out.getShape().dimension() > 2;
-			return ClassScore.classScores(out, ScoreKind.LOGIT, region).concat(ClassScore.classScores(out, score, region), 1);
+			return bothScores(out);
 		});
-		dense = denseOutput[0];
+		takeScores(both, denseOutput[0]);
+	}
+
+	/**
+	 * Refuses a run that cannot fit (see MemoryBudget): before the first model pass of every method, which
+	 * is the class scores' pass, or the method's own pass when it gives them ({@link #scoresFrom}).
+	 */
+	public void requireMemory() {
+		MemoryBudget.requireOnePass(memoryWork(), MemoryBudget.Pass.GRADIENT);
+	}
+
+	/**
+	 * Takes the class scores ({@link #logits()}, {@link #classScores()}, the predicted class) from the
+	 * network's output for this image computed by a pass the method makes anyway (the forward part of its
+	 * gradient pass, its stage-wise forward), instead of a forward pass of their own; nothing when they are
+	 * known already. The output must be the one {@code forward(x)} gives for this image: the same
+	 * operations on the same values give the same numbers.
+	 *
+	 * @param output the network's output for this image, [1, K] or [1, K, (D,) H, W] (not modified)
+	 * @return whether the scores were taken from it (false: they were known already)
+	 */
+	public boolean scoresFrom(final NDArray output) {
+		if (logits != null) return false;
+		final boolean dense = output.getShape().dimension() > 2;
+		try (NDArray both = bothScores(output.stopGradient())) {
+			takeScores(both.toFloatArray(), dense);
+		}
+		return true;
+	}
+
+	/**
+	 * d target score / d raw pixel for this image [C, (D,) H, W], in one gradient pass whose forward also
+	 * gives the class scores ({@link #scoresFrom}) when they are not known yet.
+	 */
+	public TargetGradient targetGradient() {
+		requireMemory();
+		final boolean[] ownPass = new boolean[1];
+		final Network.ScoreGradient g = network.scoreGradientChoosing(pixels, inputShape(1), transform, output -> {
+			ownPass[0] = scoresFrom(output);
+			return targetFunction();
+		});
+		return new TargetGradient(g.gradient(), g.scores()[0], ownPass[0]);
+	}
+
+	/** The gradient of the target's score with respect to the raw pixels, and how many passes it took. */
+	public static final class TargetGradient {
+
+		private final float[] gradient;
+		private final float score;
+		private final boolean scoresFromThisPass;
+
+		TargetGradient(final float[] gradient, final float score, final boolean scoresFromThisPass) {
+			this.gradient = gradient;
+			this.score = score;
+			this.scoresFromThisPass = scoresFromThisPass;
+		}
+
+		/** d score / d raw pixel, channel-major [C, (D,) H, W]. */
+		public float[] gradient() { return gradient; }
+
+		/** The explained score of the target. */
+		public float score() { return score; }
+
+		/** Forward passes made for it: 1, or 2 when the request had made its own pass for the class scores. */
+		public long forwardPasses() { return scoresFromThisPass ? 1 : 2; }
+	}
+
+	/** The logits and the explained scores of every class, [1, 2K]. */
+	private NDArray bothScores(final NDArray out) {
+		return ClassScore.classScores(out, ScoreKind.LOGIT, region).concat(ClassScore.classScores(out, score, region), 1);
+	}
+
+	private void takeScores(final float[] both, final boolean denseOutput) {
 		final int k = both.length / 2;
-		logits = java.util.Arrays.copyOfRange(both, 0, k);
-		classScores = java.util.Arrays.copyOfRange(both, k, 2 * k);
-		for (final float v : classScores) {
+		final float[] l = java.util.Arrays.copyOfRange(both, 0, k), c = java.util.Arrays.copyOfRange(both, k, 2 * k);
+		for (final float v : c) {
 			if (!Float.isFinite(v)) {
 				throw new ExplainException("the model's output for this image is not finite (" + v +
 					"): check the image and the sidecar's normalization");
 			}
 		}
+		dense = denseOutput;
+		logits = l;
+		classScores = c;
 	}
 
 	/** Whether the network's output is dense ([B, K, (D,) H, W], a segmentation network) rather than [B, K]. */

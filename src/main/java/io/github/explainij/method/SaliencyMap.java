@@ -1,7 +1,5 @@
 package io.github.explainij.method;
 
-import io.github.explainij.model.Network.ScoreGradient;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,10 +23,10 @@ public final class SaliencyMap implements AttributionMethod {
 
 	@Override
 	public Attribution explain(final ExplainRequest request) {
-		final int target = request.targetClass();
 		final int c = request.channels();
-		final ScoreGradient g = request.network().scoreGradient(request.pixels(), request.inputShape(1), request.transform(),
-			request.targetFunction());
+		// the class scores (and so the predicted class) come from the gradient pass's own forward
+		final ExplainRequest.TargetGradient g = request.targetGradient();
+		final int target = request.targetClass();
 		final float[] grad = g.gradient();
 		final int n = request.voxels();
 		final float[] out;
@@ -43,7 +41,7 @@ public final class SaliencyMap implements AttributionMethod {
 		params.put("absolute", Boolean.toString(absolute));
 		params.put("per_channel", Boolean.toString(perChannel));
 		return new Attribution(perChannel ? request.channelMap(out) : request.mapOf(out, 1), NAME, target,
-			request.className(target), g.scores()[0], request.logits(), !absolute, params).withPasses(2, 1); // the target pass + one gradient pass
+			request.className(target), g.score(), request.logits(), !absolute, params).withPasses(g.forwardPasses(), 1);
 	}
 
 	@Override

@@ -130,12 +130,12 @@ public class ModelService extends AbstractService implements SciJavaService {
 	 */
 	static final long DIRECT_BUFFER_LIMIT = 64L << 20;
 
+	/** The JVM's pool of direct buffers (looked up once: the lookup cost more than a small run's own release), or null. */
+	private static final java.lang.management.BufferPoolMXBean DIRECT_POOL = java.lang.management.ManagementFactory.getPlatformMXBeans(
+		java.lang.management.BufferPoolMXBean.class).stream().filter(pool -> pool.getName().equals("direct")).findFirst().orElse(null);
+
 	private static void collectDirectBuffers() {
-		for (final java.lang.management.BufferPoolMXBean pool : java.lang.management.ManagementFactory.getPlatformMXBeans(
-			java.lang.management.BufferPoolMXBean.class))
-		{
-			if (pool.getName().equals("direct") && pool.getMemoryUsed() > DIRECT_BUFFER_LIMIT) System.gc();
-		}
+		if (DIRECT_POOL != null && DIRECT_POOL.getMemoryUsed() > DIRECT_BUFFER_LIMIT) System.gc();
 	}
 
 	/** How many networks are cached (not counting older versions still held by a run). */

@@ -6,7 +6,6 @@ import ai.djl.pytorch.jni.IValue;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.Arrays;
 
 /**
  * The one place that calls a TorchScript method with autograd on while the module stays in eval mode.
@@ -24,10 +23,13 @@ final class TorchScriptCalls {
 	private static final Object LIBRARY;
 	private static final Method RUN_METHOD;
 	private static final Throwable UNAVAILABLE;
+	/** IValue's private constructor from a native handle, looked up once (not per call: methods make dozens of calls per run). */
+	private static final java.lang.reflect.Constructor<IValue> NEW_IVALUE;
 
 	static {
 		Object library = null;
 		Method run = null;
+		java.lang.reflect.Constructor<IValue> newIValue = null;
 		Throwable problem = null;
 		try {
 			final Class<?> c = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
@@ -37,6 +39,8 @@ final class TorchScriptCalls {
 				boolean.class);
 			run.setAccessible(true);
 			library = lib.get(null);
+			newIValue = IValue.class.getDeclaredConstructor(long.class);
+			newIValue.setAccessible(true);
 		}
 		catch (final ReflectiveOperationException | RuntimeException | LinkageError e) {
 			problem = e;
@@ -44,6 +48,7 @@ final class TorchScriptCalls {
 		LIBRARY = library;
 		RUN_METHOD = run;
 		UNAVAILABLE = problem;
+		NEW_IVALUE = newIValue;
 	}
 
 	private TorchScriptCalls() {}
@@ -59,7 +64,8 @@ final class TorchScriptCalls {
 			throw new IllegalStateException("This DJL PyTorch engine does not offer moduleRunMethod(long, String, long[], " +
 				"boolean, boolean); Explain-IJ needs DJL 0.35.x", UNAVAILABLE);
 		}
-		final long[] handles = Arrays.stream(args).mapToLong(IValue::getHandle).toArray();
+		final long[] handles = new long[args.length];
+		for (int i = 0; i < args.length; i++) handles[i] = args[i].getHandle();
 		try {
 			final long result = (Long) RUN_METHOD.invoke(LIBRARY, block.getHandle(), method, handles, grad, false);
 			return newIValue(result);
@@ -76,9 +82,7 @@ final class TorchScriptCalls {
 
 	private static IValue newIValue(final long handle) {
 		try {
-			final java.lang.reflect.Constructor<IValue> c = IValue.class.getDeclaredConstructor(long.class);
-			c.setAccessible(true);
-			return c.newInstance(handle);
+			return NEW_IVALUE.newInstance(handle);
 		}
 		catch (final ReflectiveOperationException e) {
 			throw new IllegalStateException("This DJL PyTorch engine has no IValue(long) constructor; Explain-IJ needs DJL 0.35.x", e);

@@ -208,15 +208,21 @@ public final class ColourBar {
 		return out;
 	}
 
+	/** Text measures per font (a bar's font size follows the image's), made once: a graphics context per result cost more than the rest of the bar. */
+	private static final java.util.Map<Font, FontMetrics> METRICS = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private static int maxWidth(final Font f, final String[] texts) {
-		final Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
-		try {
-			int w = 0;
-			for (final String s : texts) w = Math.max(w, g.getFontMetrics(f).stringWidth(s));
-			return w;
-		}
-		finally {
-			g.dispose();
-		}
+		final FontMetrics fm = METRICS.computeIfAbsent(f, font -> {
+			final Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+			try {
+				return g.getFontMetrics(font);
+			}
+			finally {
+				g.dispose();
+			}
+		});
+		int w = 0;
+		for (final String s : texts) w = Math.max(w, fm.stringWidth(s));
+		return w;
 	}
 }

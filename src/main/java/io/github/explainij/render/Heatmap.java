@@ -47,8 +47,15 @@ public final class Heatmap {
 
 	private Heatmap() {}
 
-	/** Inferno, cut before its pale top (see the class comment). */
+	/** The colour tables' red, green and blue bytes, computed once (every result image and overlay takes a copy). */
+	private static final byte[][] SEQUENTIAL = sequentialTable(), DIVERGING = divergingTable();
+
+	/** Inferno, cut before its pale top (see the class comment). A new LUT each call: callers may change its range. */
 	public static LUT sequentialLut() {
+		return new LUT(SEQUENTIAL[0], SEQUENTIAL[1], SEQUENTIAL[2]);
+	}
+
+	private static byte[][] sequentialTable() {
 		final byte[] r = new byte[256], g = new byte[256], b = new byte[256];
 		final int last = INFERNO_TO_85.length - 1;
 		for (int i = 0; i < 256; i++) {
@@ -60,11 +67,15 @@ public final class Heatmap {
 			g[i] = (byte) clamp255((1 - f) * (c0 >> 8 & 0xff) + f * (c1 >> 8 & 0xff));
 			b[i] = (byte) clamp255((1 - f) * (c0 & 0xff) + f * (c1 & 0xff));
 		}
-		return new LUT(r, g, b);
+		return new byte[][] { r, g, b };
 	}
 
-	/** blue (negative) - white (zero) - red (positive). */
+	/** blue (negative) - white (zero) - red (positive). A new LUT each call: callers may change its range. */
 	public static LUT divergingLut() {
+		return new LUT(DIVERGING[0], DIVERGING[1], DIVERGING[2]);
+	}
+
+	private static byte[][] divergingTable() {
 		final byte[] r = new byte[256], g = new byte[256], b = new byte[256];
 		for (int i = 0; i < 256; i++) {
 			final double t = (i - 127.5) / 127.5; // -1 .. 1
@@ -79,7 +90,7 @@ public final class Heatmap {
 				b[i] = (byte) clamp255(255 * (1 - t));
 			}
 		}
-		return new LUT(r, g, b);
+		return new byte[][] { r, g, b };
 	}
 
 	/** The LUT a map is shown with. */

@@ -14,6 +14,7 @@ import io.github.explainij.command.AttributionCommand;
 import io.github.explainij.command.ExplainCommands;
 
 import java.io.File;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +27,9 @@ import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.Module;
 import org.scijava.module.ModuleService;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.PluginService;
 
 /**
  * What a new user meets around a run: a result image is not explained again (the command asks for the
@@ -102,15 +106,36 @@ class FirstContactTest {
 
 	@Test
 	void sciJavaPersistenceRemembersTheModelFile() throws Exception {
-		// Fiji harvests a command's inputs, then saves them (SaveInputsPreprocessor, which runs here among the
-		// preprocessors); the model file is a File, which SciJava converts to and from its path
+		// Fiji harvests a command's inputs, then saves them (SaveInputsPreprocessor, among all of SciJava's
+		// preprocessors, as Fiji runs them); the model file is a File, which SciJava converts to and from its path
 		final CommandInfo info = command("saliency");
 		final File model = TestData.model("cells-gap").toFile();
-		new CommandRunner(context).run(info, TestData.openSample("cells", "foci_002"), model,
-			Map.of("target", "foci", "show_overlay", "false", "absolute", "false"));
 		final ModuleService modules = context.service(ModuleService.class);
+		final Module module = modules.createModule(info);
+		final Map<String, Object> inputs = Map.of("image", TestData.openSample("cells", "foci_002"), "model_file", model,
+			"target", "foci", "show_overlay", false, "absolute", false);
+		for (final Map.Entry<String, Object> e : inputs.entrySet()) {
+			module.setInput(e.getKey(), e.getValue());
+			module.resolveInput(e.getKey());
+		}
+		modules.run(module, context.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class),
+			List.<PostprocessorPlugin> of(), Map.of()).get();
+		assertNull(ExplainCommands.cancelReason(module));
 		assertEquals(model.getAbsoluteFile(), modules.load(info.getInput("model_file")));
 		assertEquals("foci", modules.load(info.getInput("target")));
 		assertEquals(false, modules.load(info.getInput("absolute")));
+	}
+
+	@Test
+	void theCommandLineLeavesRememberedValuesAlone() throws Exception {
+		// the command line never reads SciJava's remembered values, so it does not write them either
+		final CommandInfo info = command("saliency");
+		final ModuleService modules = context.service(ModuleService.class);
+		@SuppressWarnings("unchecked")
+		final org.scijava.module.ModuleItem<String> target = (org.scijava.module.ModuleItem<String>) info.getInput("target");
+		modules.save(target, "interphase");
+		new CommandRunner(context).run(info, TestData.openSample("cells", "foci_002"), TestData.model("cells-gap").toFile(),
+			Map.of("target", "foci", "show_overlay", "false"));
+		assertEquals("interphase", modules.load(info.getInput("target")));
 	}
 }

@@ -105,4 +105,27 @@ class NetworkTest {
 		assertTrue(Network.isNativeOutOfMemory("CUDA out of memory. Tried to allocate 2.00 GiB"));
 		assertTrue(!Network.isNativeOutOfMemory("Given groups=1, weight of size [16, 1, 3, 3], expected input[1, 3, 64, 64] to have 1 channels"));
 	}
+
+	@Test
+	void finiteCheckSeesEveryNanAndInfinityButNotAnOverflowingSum() {
+		final Network net = TestData.network(TestData.model("cells-gap"));
+		try (NDManager scope = net.manager().newSubManager()) {
+			final float[] v = new float[4096];
+			for (int i = 0; i < v.length; i++) v[i] = (float) Math.sin(i) * 1e3f;
+			assertTrue(Network.allFinite(scope.create(v, new Shape(1, 4, 32, 32))));
+			for (final float bad : new float[] { Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY }) {
+				final float[] w = v.clone();
+				w[1234] = bad;
+				assertEquals(false, Network.allFinite(scope.create(w, new Shape(1, 4, 32, 32))), "with " + bad);
+			}
+			// +inf and -inf together sum to NaN, NaN with infinities too: still refused
+			final float[] both = v.clone();
+			both[1] = Float.POSITIVE_INFINITY;
+			both[2] = Float.NEGATIVE_INFINITY;
+			assertEquals(false, Network.allFinite(scope.create(both, new Shape(4096))));
+			// finite values whose float32 sum overflows are finite
+			final float[] huge = new float[] { 3e38f, 3e38f, 3e38f, -1f };
+			assertTrue(Network.allFinite(scope.create(huge, new Shape(4))));
+		}
+	}
 }

@@ -113,9 +113,9 @@ public abstract class ClassActivationMap implements AttributionMethod {
 		final Network net = request.network();
 		final int chosen = stage(net);
 		check(request);
-		final int target = request.targetClass();
 		final int stage = featureStage(net, chosen);
 		final LayerActivations a = LayerActivations.at(request, stage, usesGradients(), name());
+		final int target = request.targetClass();
 		final float[] w = weights(a, request, target);
 		final int c = a.channels(), h = a.height(), wd = a.width(), d = a.depth(), n = a.positions();
 		final boolean elementwise = w.length == c * n;
@@ -139,8 +139,9 @@ public abstract class ClassActivationMap implements AttributionMethod {
 		results.put("layer_shape", request.isVolume() ? String.format(Locale.ROOT, "%dx%dx%dx%d (channels x depth x height x width)", c, d, h, wd)
 			: String.format(Locale.ROOT, "%dx%dx%d (channels x height x width)", c, h, wd));
 		results.putAll(variantResults(a));
-		// for the benchmark: the target pass + the pass to the layer (and on, with backward when the variant needs gradients)
-		results.put("forward_passes", Integer.toString(2 + extraForwardPasses(a)));
+		// for the benchmark: the pass to the layer and on (with backward when the variant needs gradients), which gives the
+		// target, plus a target pass when the request made one
+		results.put("forward_passes", Integer.toString((a.scoresFromThisPass() ? 1 : 2) + extraForwardPasses(a)));
 		results.put("backward_passes", usesGradients() ? "1" : "0");
 		final String className = request.className(target);
 		final Attribution atImage = new Attribution(request.mapOf(imageMap, 1), name(), target,

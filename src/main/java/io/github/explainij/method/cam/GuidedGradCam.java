@@ -40,8 +40,8 @@ public final class GuidedGradCam implements AttributionMethod {
 
 	@Override
 	public Attribution explain(final ExplainRequest request) {
-		final int target = request.targetClass();
 		final ClassActivationMap.Maps cam = new GradCam(layer, true).compute(request);
+		final int target = request.targetClass();
 		final int w = request.width(), h = request.height(), n = w * h, c = request.channels();
 		final float[] gate;
 		if (upsample.equals(BILINEAR)) {
@@ -63,6 +63,6 @@ public final class GuidedGradCam implements AttributionMethod {
 		final Attribution gc = cam.atImage();
 		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), NAME, target,
 			gc.targetName(), gc.score(), gc.logits(), true, params, gc.results(), null)
-				.withPasses(3, 2); // the target pass + Grad-CAM's and guided backpropagation's gradient passes
+				.withPasses(Long.parseLong(gc.results().get("forward_passes")) + 1, 2); // Grad-CAM's passes + guided backpropagation's
 	}
 }

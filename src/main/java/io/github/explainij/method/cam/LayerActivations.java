@@ -30,10 +30,13 @@ public final class LayerActivations {
 	private final float score;
 	private final float[] networkInput;
 	private final Shape inputShape;
+	private final boolean scoresFromThisPass;
 
 	private LayerActivations(final String layer, final int stage, final Shape shape, final float[] activations,
-		final float[] gradients, final float[] logits, final float score, final float[] networkInput, final Shape inputShape)
+		final float[] gradients, final float[] logits, final float score, final float[] networkInput, final Shape inputShape,
+		final boolean scoresFromThisPass)
 	{
+		this.scoresFromThisPass = scoresFromThisPass;
 		this.layer = layer;
 		this.stage = stage;
 		// [1, C, h, w], or [1, C, d, h, w] for a volume
@@ -63,8 +66,7 @@ public final class LayerActivations {
 		final Network net = request.network();
 		final int n = net.layerNames().size();
 		final String layer = net.layerNames().get(stage);
-		final Target target = request.targetFunction();
-		final float[] logits = request.logits();
+		request.requireMemory();
 		return net.autograd((scope, collector) -> {
 			final NDArray raw = scope.create(request.pixels(), request.inputShape(1));
 			final NDArray input = request.transform().apply(raw);
@@ -79,10 +81,13 @@ public final class LayerActivations {
 			final NDArray a = scope.create(out.toFloatArray(), out.getShape());
 			if (gradients) a.setRequiresGradient(true);
 			final NDArray output = net.forwardLayers(a, stage + 1, n, gradients);
+			// the class scores (and so the predicted class) from this pass's output, unless the request knows them
+			final boolean scoresFromThisPass = request.scoresFrom(output);
+			final Target target = request.targetFunction();
 			final NDArray score = target.score(output);
 			if (gradients) collector.backward(score.sum());
 			return new LayerActivations(layer, stage, a.getShape(), a.toFloatArray(), gradients ? a.getGradient().toFloatArray() : null,
-				logits, score.toFloatArray()[0], input.toFloatArray(), input.getShape());
+				request.logits(), score.toFloatArray()[0], input.toFloatArray(), input.getShape(), scoresFromThisPass);
 		});
 	}
 
@@ -104,6 +109,9 @@ public final class LayerActivations {
 	public int stage() { return stage; }
 
 	public int channels() { return channels; }
+
+	/** Whether this pass gave the request its class scores (no pass of their own was made). */
+	public boolean scoresFromThisPass() { return scoresFromThisPass; }
 
 	/** The layer's own depth d (1 for images). */
 	public int depth() { return depth; }

@@ -32,19 +32,15 @@ public final class GradientXInput implements AttributionMethod {
 
 	@Override
 	public Attribution explain(final ExplainRequest request) {
+		// the class scores (and so the predicted class) come from the gradient pass's own forward
+		final ExplainRequest.TargetGradient g = request.targetGradient();
 		final int target = request.targetClass();
 		final float[] x = request.pixels();
-		final float[][] product = new float[1][];
-		final float[] score = new float[1];
-		GradientBatches.run(request, request.targetFunction(), 1, 1, (i, batch, offset) -> System.arraycopy(x, 0, batch, offset, x.length),
-			(i, inputs, gradient, offset, s) -> {
-				product[0] = times(x, 0, gradient, offset, x.length);
-				score[0] = s;
-			});
+		final float[] product = times(x, 0, g.gradient(), 0, x.length);
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("per_channel", Boolean.toString(perChannel));
-		return new Attribution(GradientMaps.image(product[0], request, perChannel, true), NAME, target, request.className(target),
-			score[0], request.logits(), true, params).withPasses(2, 1); // the target pass + one gradient pass
+		return new Attribution(GradientMaps.image(product, request, perChannel, true), NAME, target, request.className(target),
+			g.score(), request.logits(), true, params).withPasses(g.forwardPasses(), 1);
 	}
 
 	@Override

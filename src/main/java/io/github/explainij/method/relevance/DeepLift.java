@@ -56,12 +56,12 @@ public final class DeepLift implements AttributionMethod {
 		if (request.score() != ScoreKind.LOGIT) {
 			throw new ExplainException("DeepLIFT explains the target's logit; choose score=logit");
 		}
-		final int target = request.targetClass();
 		final StagewiseBackward stages = new StagewiseBackward(request.network(), NAME);
 		final int c = request.channels(), w = request.width(), h = request.height();
 		final float[] x = request.pixels();
 		final float[] b = Baselines.of(baseline, x, c, w, h, 0);
-		final List<Tensor> tx = stages.forward(StagewiseBackward.networkInput(request));
+		final List<Tensor> tx = stages.forward(request);
+		final int target = request.targetClass();
 		final List<Tensor> tb = stages.forward(StagewiseBackward.networkInput(request, b));
 		final ClassScore targetFunction = request.targetFunction();
 		final float[] seed = stages.seed(tx.get(tx.size() - 1), targetFunction);
@@ -93,7 +93,7 @@ public final class DeepLift implements AttributionMethod {
 			.withResult("sum_of_attributions", Double.toString(total))
 			.withResult("score_difference", Double.toString(difference))
 			.withResult("delta", Double.toString(total - difference))
-			.withPasses(3, 1); // the target pass + the stage-wise forward of image and baseline + one stage-wise backward
+			.withPasses(2, 1); // the stage-wise forward of image (which gives the target) and baseline + one stage-wise backward
 	}
 
 	/** Captum's {@code nonlinear}: grad_out * delta_out / delta_in, or the gradient where delta_in ~ 0. */

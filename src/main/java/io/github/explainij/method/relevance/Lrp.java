@@ -82,9 +82,9 @@ public final class Lrp implements AttributionMethod {
 		if (request.score() != ScoreKind.LOGIT) {
 			throw new ExplainException("LRP distributes the target's logit; choose score=logit");
 		}
-		final int target = request.targetClass();
 		final StagewiseBackward stages = new StagewiseBackward(request.network(), NAME);
-		final List<Tensor> trace = stages.forward(StagewiseBackward.networkInput(request));
+		final List<Tensor> trace = stages.forward(request);
+		final int target = request.targetClass();
 		final Tensor output = trace.get(trace.size() - 1);
 		final ClassScore targetFunction = request.targetFunction();
 		final int firstConv = stages.network().layerKinds().indexOf(StagewiseBackward.CONV);

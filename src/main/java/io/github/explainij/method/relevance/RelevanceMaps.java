@@ -23,7 +23,7 @@ final class RelevanceMaps {
 		final int c = request.channels(), w = request.width(), h = request.height(), n = w * h;
 		final float[] out = perChannel ? values.clone() : ChannelMaps.sum(values, c, n);
 		return new Attribution(perChannel ? ArrayImgs.floats(out, w, h, c) : ArrayImgs.floats(out, w, h), method, target,
-			request.className(target), score, logits, true, params).withPasses(2, 1); // the target pass + one stage-wise forward and backward
+			request.className(target), score, logits, true, params).withPasses(1, 1); // one stage-wise forward (which gives the target) and backward
 	}
 
 	static double sum(final float[] v) {

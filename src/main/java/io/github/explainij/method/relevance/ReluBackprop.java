@@ -47,7 +47,7 @@ final class ReluBackprop {
 
 	static Result rawGradient(final ExplainRequest request, final ReluRule rule, final String method) {
 		final StagewiseBackward stages = new StagewiseBackward(request.network(), method);
-		final List<Tensor> trace = stages.forward(StagewiseBackward.networkInput(request));
+		final List<Tensor> trace = stages.forward(request);
 		final Tensor output = trace.get(trace.size() - 1);
 		final ClassScore targetFunction = request.targetFunction();
 		final List<String> ordinaryOther = new ArrayList<>();
@@ -69,8 +69,8 @@ final class ReluBackprop {
 	}
 
 	static Attribution explain(final ExplainRequest request, final ReluRule rule, final String method, final boolean perChannel) {
-		final int target = request.targetClass();
 		final Result r = rawGradient(request, rule, method);
+		final int target = request.targetClass();
 		final Map<String, String> params = new LinkedHashMap<>();
 		params.put("per_channel", Boolean.toString(perChannel));
 		Attribution a = RelevanceMaps.signed(request, r.gradient, perChannel, method, target, r.score, r.logits, params);

@@ -88,17 +88,35 @@ public final class StagewiseBackward {
 	 * @return the activations a_0 (the network input) .. a_n (the logits), n + 1 of them
 	 */
 	public List<Tensor> forward(final Tensor input) {
+		return forward(input, null);
+	}
+
+	/**
+	 * Runs the network stage by stage on the request's image, without gradients, and gives the request its
+	 * class scores from the last stage's output (the predicted class needs no pass of its own).
+	 *
+	 * @return the activations a_0 (the network input) .. a_n (the logits), n + 1 of them
+	 */
+	public List<Tensor> forward(final ExplainRequest request) {
+		request.requireMemory();
+		return forward(networkInput(request), request);
+	}
+
+	private List<Tensor> forward(final Tensor input, final ExplainRequest scores) {
 		final List<Tensor> trace = new ArrayList<>();
 		trace.add(input);
 		try (NDManager scope = network.manager().newSubManager()) {
 			NDArray a = scope.create(input.data, input.shape);
 			for (int i = 0; i < kinds.size(); i++) {
+				// each stage's output goes on as the next stage's input as it is (its values are also kept in Java);
+				// the stage's input and temporaries are released with the stage's scope
 				try (NDManager stage = scope.newSubManager()) {
 					a.attach(stage);
 					final NDArray out = network.forwardLayers(a, i, i + 1, false);
-					final Tensor t = new Tensor(out.toFloatArray(), out.getShape());
-					trace.add(t);
-					a = scope.create(t.data, t.shape);
+					trace.add(new Tensor(out.toFloatArray(), out.getShape()));
+					if (i == kinds.size() - 1 && scores != null) scores.scoresFrom(out);
+					out.attach(scope);
+					a = out;
 				}
 			}
 		}
