@@ -297,7 +297,7 @@ final class Benchmark {
 		final long f = Math.max(0, forward), b = Math.max(0, backward);
 		final double limit = Math.max(0, f - b) * t.forward + b * t.forwardBackward;
 		final double cpuLimit = Math.max(0, f - b) * t.forwardCpu + b * t.forwardBackwardCpu;
-		return label + String.format(Locale.ROOT, " %s | %.3f | %.3f | %.2f | %.2f |", b > 0 ? f + " (" + b + " with backward)" : Long.toString(f),
+		return label + String.format(Locale.ROOT, " %s | %.4f | %.4f | %.2f | %.2f |", b > 0 ? f + " (" + b + " with backward)" : Long.toString(f),
 			seconds, limit, seconds / limit, cpu / cpuLimit);
 	}
 
