@@ -57,7 +57,7 @@ import java.util.Map;
 final class Benchmark {
 
 	static final String USAGE = "usage: java -jar explain-ij.jar benchmark [--out FILE.md] [--methods a,b] [--sizes 64,512] " +
-		"[--models cells-gap,cells-bn] [--repeats 2] [--param key=value | method.key=value ...] [--anchor /usr/bin/python3 [--rounds 3]] " +
+		"[--models cells-gap,cells-bn,path/to/model.pt] [--repeats 2] [--param key=value | method.key=value ...] [--anchor /usr/bin/python3 [--rounds 3]] " +
 		"[--sweep]";
 
 	/** Seconds a throughput measurement runs at least. */
@@ -141,7 +141,7 @@ final class Benchmark {
 		if (file != null) { // before any work: the report never replaces the sample or a model
 			final Outputs outputs = new Outputs();
 			for (final String modelName : models) {
-				final Path model = Main.repoFolder("models").resolve(modelName + ".pt");
+				final Path model = modelPath(modelName);
 				outputs.input("sample image", samplePath(model)).input("model", model)
 					.input("model's sidecar", io.github.explainij.model.ModelSpec.sidecarOf(model));
 			}
@@ -165,18 +165,18 @@ final class Benchmark {
 		String device = "?";
 		for (final int size : sizes) {
 			for (final String modelName : models) {
-				final Path model = Main.repoFolder("models").resolve(modelName + ".pt");
+				final Path model = modelPath(modelName);
 				final ImagePlus image = tiled(Main.openImage(samplePath(model).toFile()), size);
 				final ModelService.Loaded held = modelService.load(model.toFile(), Options.DEVICE_AUTO);
 				final Network net = held.network();
 				device = net.device().toString();
 				final Throughput t = Throughput.measure(net, image);
 				out.println(String.format(Locale.ROOT, "%s %dx%d: forward %.3f ms/sample (CPU %.3f ms), forward+backward %.3f ms/sample (CPU %.3f ms), batch %d",
-					modelName, size, size, t.forward * 1e3, t.forwardCpu * 1e3, t.forwardBackward * 1e3, t.forwardBackwardCpu * 1e3, t.batch));
-				if (sweep) sweeps.append(sweep(net, image, modelName, t.batch, out));
+					Main.baseName(model.toFile()), size, size, t.forward * 1e3, t.forwardCpu * 1e3, t.forwardBackward * 1e3, t.forwardBackwardCpu * 1e3, t.batch));
+				if (sweep) sweeps.append(sweep(net, image, Main.baseName(model.toFile()), t.batch, out));
 				if (python != null && anchorSkipped == null) {
 					final double[] torch = torchPasses(python, script, model, image, t.batch);
-					final String row = String.format(Locale.ROOT, "| %s | %dx%d | %d | %.2f | %.2f | %.2f (%.2f) | %.2f | %.2f | %.2f (%.2f) |", modelName,
+					final String row = String.format(Locale.ROOT, "| %s | %dx%d | %d | %.2f | %.2f | %.2f (%.2f) | %.2f | %.2f | %.2f (%.2f) |", Main.baseName(model.toFile()),
 						size, size, t.batch, t.forward * 1e3, torch[0] * 1e3, t.forward / torch[0], t.forwardCpu / torch[2], t.forwardBackward * 1e3,
 						torch[1] * 1e3, t.forwardBackward / torch[1], t.forwardBackwardCpu / torch[3]);
 					out.println("torch: " + row);
@@ -212,7 +212,7 @@ final class Benchmark {
 		final List<String> names = commands.stream().map(CommandInfo::getName).toList();
 		try {
 			for (final String modelName : models) {
-				final Path model = Main.repoFolder("models").resolve(modelName + ".pt");
+				final Path model = modelPath(modelName);
 				final List<ImagePlus> images = new ArrayList<>();
 				for (final int size : sizes) images.add(tiled(Main.openImage(samplePath(model).toFile()), size));
 				for (final String row : AnchorRuns.run(python, script, model, images, names, rounds, out)) {
@@ -309,6 +309,16 @@ final class Benchmark {
 		catch (final NumberFormatException e) {
 			return -1;
 		}
+	}
+
+	/** A shipped model by name (cells-gap), or any model file by its path (ending in .pt). */
+	static Path modelPath(final String name) {
+		if (name.endsWith(".pt")) {
+			final Path p = Path.of(name);
+			if (!Files.isRegularFile(p)) throw new ExplainException("--models: no model file " + name);
+			return p;
+		}
+		return Main.repoFolder("models").resolve(name + ".pt");
 	}
 
 	/** The sample image for a model: a mitotic cell, or for a model of several channels a two-stain image. */

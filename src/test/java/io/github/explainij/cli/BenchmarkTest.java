@@ -43,6 +43,8 @@ class BenchmarkTest extends CommandLineRun {
 		assertTrue(errors().contains("--rounds takes a whole number, not 'three'"), errors());
 		assertEquals(Main.BAD_INPUT, run("benchmark", "--methods", "no-such-method"));
 		assertTrue(errors().contains("no method matches --methods"), errors());
+		assertEquals(Main.BAD_INPUT, run("benchmark", "--models", tmp.resolve("no-such-model.pt").toString(), "--methods", "saliency"));
+		assertTrue(errors().contains("--models: no model file"), errors());
 		assertEquals(Main.BAD_INPUT, run("benchmark", "--frobnicate", "1"));
 		assertTrue(errors().contains("unknown option --frobnicate"), errors());
 	}
