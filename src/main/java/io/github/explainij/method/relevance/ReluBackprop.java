@@ -1,7 +1,12 @@
 package io.github.explainij.method.relevance;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
 import io.github.explainij.method.Attribution;
 import io.github.explainij.method.ExplainRequest;
+import io.github.explainij.model.Network;
 import io.github.explainij.target.ClassScore;
 import io.github.explainij.method.relevance.StagewiseBackward.Tensor;
 
@@ -45,27 +50,73 @@ final class ReluBackprop {
 
 	private ReluBackprop() {}
 
+	/**
+	 * The walk runs in libtorch from start to end: the stages' outputs stay native (no Java copies), each
+	 * ReLU's rule is two tensor operations, every other stage passes its ordinary gradient by autograd on
+	 * that one stage, and each stage's output is released as soon as the walk has passed it. Only the
+	 * gradient at the network input comes back to Java.
+	 */
 	static Result rawGradient(final ExplainRequest request, final ReluRule rule, final String method) {
 		final StagewiseBackward stages = new StagewiseBackward(request.network(), method);
-		final List<Tensor> trace = stages.forward(request);
-		final Tensor output = trace.get(trace.size() - 1);
-		final ClassScore targetFunction = request.targetFunction();
+		request.requireMemory();
+		final Network net = request.network();
+		final Tensor input = StagewiseBackward.networkInput(request);
 		final List<String> ordinaryOther = new ArrayList<>();
-		final float[] atInput = stages.backward(stages.seed(output, targetFunction), (i, kind, up) -> {
-			if (StagewiseBackward.RELU.equals(kind)) {
-				final float[] in = trace.get(i).data;
-				final float[] g = new float[up.length];
-				for (int j = 0; j < g.length; j++) {
-					final float r = Math.max(0, up[j]);
-					g[j] = rule == ReluRule.DECONVNET || in[j] > 0 ? r : 0;
-				}
-				return g;
+		final float[] score = new float[1];
+		final float[] atInput = net.autograd((scope, collector) -> {
+			final List<NDArray> trace = new ArrayList<>();
+			NDArray a = scope.create(input.data, input.shape);
+			trace.add(a);
+			for (int i = 0; i < stages.stages(); i++) {
+				a = net.forwardLayers(a, i, i + 1, false);
+				trace.add(a);
 			}
-			if (StagewiseBackward.OTHER.equals(kind) && !StagewiseBackward.isIdentity(trace, i)) ordinaryOther.add(stages.name(i));
-			return stages.vjp(i, trace.get(i), up);
+			request.scoresFrom(a);
+			final ClassScore target = request.targetFunction();
+			// d target / d output: a one-hot row for a logit, the softmax Jacobian's row for a probability, ...
+			final NDArray o = a.duplicate();
+			o.setRequiresGradient(true);
+			final NDArray s = target.score(o);
+			score[0] = s.toFloatArray()[0];
+			collector.backward(s.sum());
+			NDArray up = o.getGradient().duplicate();
+			for (int i = stages.stages() - 1; i >= 0; i--) {
+				final String kind = stages.kind(i);
+				final NDArray in = trace.get(i), out = trace.get(i + 1);
+				final NDArray next;
+				// this stage's temporaries, its autograd graph and the quantity from above go with its scope
+				try (NDManager stage = scope.newSubManager()) {
+					up.attach(stage);
+					if (StagewiseBackward.RELU.equals(kind)) {
+						final NDArray positive = up.maximum(0f);
+						if (rule == ReluRule.DECONVNET) {
+							next = positive;
+						}
+						else {
+							try (NDArray open = in.gt(0f); NDArray mask = open.toType(DataType.FLOAT32, false)) {
+								next = positive.mul(mask);
+							}
+						}
+					}
+					else {
+						if (StagewiseBackward.OTHER.equals(kind) && !(in.getShape().equals(out.getShape()) && in.contentEquals(out))) {
+							ordinaryOther.add(stages.name(i));
+						}
+						final NDArray x = in.duplicate();
+						x.attach(stage);
+						x.setRequiresGradient(true);
+						collector.backward(net.forwardLayers(x, i, i + 1, true).mul(up).sum());
+						next = x.getGradient().duplicate();
+					}
+					next.attach(scope);
+				}
+				stages.requireFinite(next, i);
+				up = next;
+				out.close(); // the walk has passed this stage's output
+			}
+			return up.toFloatArray();
 		});
-		final float score = stages.score(output, targetFunction);
-		return new Result(StagewiseBackward.toRawGradient(request, atInput), score, request.logits(), ordinaryOther);
+		return new Result(StagewiseBackward.toRawGradient(request, atInput), score[0], request.logits(), ordinaryOther);
 	}
 
 	static Attribution explain(final ExplainRequest request, final ReluRule rule, final String method, final boolean perChannel) {

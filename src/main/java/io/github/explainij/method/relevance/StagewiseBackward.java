@@ -143,13 +143,23 @@ public final class StagewiseBackward {
 		for (int i = kinds.size() - 1; i >= 0; i--) {
 			up = rule.backward(i, kinds.get(i), up);
 			final int bad = countNonFinite(up);
-			if (bad > 0) {
-				throw new ExplainException(method + "'s backward pass gives " + bad + " NaN or infinite value(s) at the input of stage '" +
-					name(i) + "' (stage " + (i + 1) + " of " + kinds.size() + ", " + kinds.get(i) + "), though the model's activations are " +
-					"finite: the rule overflows or divides by zero there. Try other rule parameters (e.g. a larger epsilon) or another method");
-			}
+			if (bad > 0) throw nonFinite(bad, i);
 		}
 		return up;
+	}
+
+	/** As {@link #backward}'s check, for a quantity passed back in libtorch to the input of stage {@code stage}. */
+	void requireFinite(final NDArray up, final int stage) {
+		try (NDArray bad = up.isNaN().logicalOr(up.isInfinite()); NDArray count = bad.toType(ai.djl.ndarray.types.DataType.INT64, false).sum()) {
+			final long n = count.getLong();
+			if (n > 0) throw nonFinite(n, stage);
+		}
+	}
+
+	private ExplainException nonFinite(final long bad, final int i) {
+		return new ExplainException(method + "'s backward pass gives " + bad + " NaN or infinite value(s) at the input of stage '" +
+			name(i) + "' (stage " + (i + 1) + " of " + kinds.size() + ", " + kinds.get(i) + "), though the model's activations are " +
+			"finite: the rule overflows or divides by zero there. Try other rule parameters (e.g. a larger epsilon) or another method");
 	}
 
 	private static int countNonFinite(final float[] values) {
