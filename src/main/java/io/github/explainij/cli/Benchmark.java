@@ -149,7 +149,7 @@ final class Benchmark {
 		}
 		final ModelService modelService = context.service(ModelService.class);
 
-		final Path script = Main.repoFolder("src").resolve("site/anchor_captum.py");
+		final Path script = python == null ? null : Main.repoFolder("src").resolve("site/anchor_captum.py");
 		final String anchorSkipped = python == null ? null : AnchorRuns.unavailable(python, script);
 		if (anchorSkipped != null) out.println("anchor skipped: " + anchorSkipped);
 		final StringBuilder passes = new StringBuilder("\nThe network's batched passes per image, Explain-IJ (in this process) against torch " +
