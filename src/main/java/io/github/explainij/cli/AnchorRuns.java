@@ -5,6 +5,8 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 
 import io.github.explainij.ExplainException;
+import io.github.explainij.evaluate.Statistics;
+import io.github.explainij.model.MemoryBudget;
 
 import java.io.File;
 import java.io.IOException;
@@ -256,17 +258,7 @@ final class AnchorRuns {
 
 		/** VmHWM from /proc/PID/status in bytes; 0 where it cannot be read (not Linux, or the process has ended). */
 		static long highWaterMark(final Path status) {
-			try {
-				for (final String line : Files.readAllLines(status)) {
-					if (line.startsWith("VmHWM:")) {
-						return Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
-					}
-				}
-			}
-			catch (final IOException | RuntimeException e) {
-				// the process ended between the check and the read, or no /proc
-			}
-			return 0;
+			return Math.max(0, MemoryBudget.procBytes(status, "VmHWM"));
 		}
 	}
 
@@ -276,26 +268,27 @@ final class AnchorRuns {
 	 */
 	static double[] agreement(final Path ours, final Path anchor) {
 		final ImagePlus a = IJ.openImage(ours.toString()), b = IJ.openImage(anchor.toString());
-		if (a == null || b == null || a.getStackSize() != b.getStackSize()) return new double[] { Double.NaN, Double.NaN };
-		double diff = 0, scale = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-		long n = 0;
-		for (int z = 1; z <= a.getStackSize(); z++) {
-			final float[] x = (float[]) a.getStack().getProcessor(z).convertToFloatProcessor().getPixels();
-			final float[] y = (float[]) b.getStack().getProcessor(z).convertToFloatProcessor().getPixels();
-			if (x.length != y.length) return new double[] { Double.NaN, Double.NaN };
-			for (int i = 0; i < x.length; i++) {
-				diff = Math.max(diff, Math.abs(x[i] - y[i]));
-				scale = Math.max(scale, Math.abs(y[i]));
-				sx += x[i];
-				sy += y[i];
-				sxx += (double) x[i] * x[i];
-				syy += (double) y[i] * y[i];
-				sxy += (double) x[i] * y[i];
-			}
-			n += x.length;
+		if (a == null || b == null || a.getStackSize() != b.getStackSize() || a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
+			return new double[] { Double.NaN, Double.NaN };
 		}
-		final double cov = sxy - sx * sy / n, vx = sxx - sx * sx / n, vy = syy - sy * sy / n;
-		return new double[] { scale == 0 ? diff : diff / scale, vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : Double.NaN };
+		final double[] x = values(a), y = values(b);
+		double diff = 0, scale = 0;
+		for (int i = 0; i < x.length; i++) {
+			diff = Math.max(diff, Math.abs(x[i] - y[i]));
+			scale = Math.max(scale, Math.abs(y[i]));
+		}
+		return new double[] { scale == 0 ? diff : diff / scale, Statistics.pearson(x, y) };
+	}
+
+	/** Every slice's pixel values, one after the other. */
+	private static double[] values(final ImagePlus image) {
+		final int n = image.getWidth() * image.getHeight();
+		final double[] v = new double[n * image.getStackSize()];
+		for (int z = 1; z <= image.getStackSize(); z++) {
+			final float[] p = (float[]) image.getStack().getProcessor(z).convertToFloatProcessor().getPixels();
+			for (int i = 0; i < n; i++) v[(z - 1) * n + i] = p[i];
+		}
+		return v;
 	}
 
 	static double median(final double[] values) {

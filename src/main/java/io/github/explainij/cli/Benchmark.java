@@ -376,7 +376,7 @@ final class Benchmark {
 
 		/** The batch the methods choose by default: the input budget, then the activations' speed target. */
 		static int defaultBatch(final Network net, final ImagePlus image) {
-			final int c = image.getNChannels();
+			final int c = ImagePlusAdapter.planes(ImagePlusAdapter.currentPlanes(image)).length; // as measure() feeds the network
 			final int h = image.getHeight(), w = image.getWidth();
 			final var spec = net.spec();
 			final long perSample = (long) c * (spec.hasFixedSize() ? Math.max(spec.height(), h) : h) *

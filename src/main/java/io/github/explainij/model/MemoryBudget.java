@@ -215,13 +215,21 @@ public final class MemoryBudget {
 	}
 
 	private static long meminfoAvailable() {
+		return procBytes(Path.of("/proc/meminfo"), "MemAvailable");
+	}
+
+	/**
+	 * A {@code key: N kB} line of a /proc file ({@code /proc/meminfo}, {@code /proc/PID/status}) in bytes, or -1
+	 * where it cannot be read (not Linux, no such line, or a process that has ended).
+	 */
+	public static long procBytes(final Path file, final String key) {
 		try {
-			for (final String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-				if (line.startsWith("MemAvailable:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+			for (final String line : Files.readAllLines(file)) {
+				if (line.startsWith(key + ":")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
 			}
 		}
 		catch (final IOException | RuntimeException e) {
-			// not Linux
+			// not Linux, or the file is gone
 		}
 		return -1;
 	}
